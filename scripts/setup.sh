@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven and the
+# official Fashion-MNIST files (Debian package dataset-fashion-mnist), then builds the toolkit jar.
+# Safe to run again: it only does what is not done yet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+if ! command -v javac >/dev/null 2>&1 || ! javac -version 2>&1 | grep -qE 'javac (1[7-9]|[2-9][0-9])'; then
+  need+=(openjdk-17-jdk-headless)
+fi
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ -z "${FASHION_MNIST_DIR:-}" ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  need+=(dataset-fashion-mnist)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root (or sudo) to install: ${need[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Build the self-contained jar when it is missing or older than the sources (the tests build their own).
+[ -n "${SKIP_JAR:-}" ] && exit 0
+jar=$(ls toolkit/target/alexnet-toolkit-*-all.jar 2>/dev/null | head -n 1 || true)
+if [ -z "$jar" ] || [ -n "$(find toolkit/src/main toolkit/pom.xml pom.xml -newer "$jar" -type f -print -quit)" ]; then
+  echo "setup: building the toolkit (first time: Maven downloads DJL and the engines, ~300 MB)"
+  mvn -B -q -ntp -DskipTests package
+fi

@@ -1,0 +1,114 @@
+package org.alexnet.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * Top-1 and top-5 accuracy and a confusion matrix over a dataset. The scores are brought to the host
+ * and ranked in Java, which keeps the result identical on every engine.
+ */
+public final class Evaluation {
+
+    private final int classes;
+    private final long[][] confusion;
+    private long count;
+    private long top1;
+    private long top5;
+
+    /** An empty tally for {@code classes} classes. */
+    public Evaluation(int classes) {
+        this.classes = classes;
+        this.confusion = new long[classes][classes];
+    }
+
+    /**
+     * Runs {@code forward} (inference mode; e.g. {@code trainer::evaluate}) over every batch of
+     * {@code data} and tallies the predictions.
+     */
+    public static Evaluation run(Function<NDList, NDList> forward, Dataset data, NDManager manager, int classes)
+            throws IOException, TranslateException {
+        Evaluation e = new Evaluation(classes);
+        for (Batch batch : data.getData(manager)) {
+            try (batch) {
+                NDList scores = forward.apply(batch.getData());
+                e.add(scores.head(), batch.getLabels().head());
+            }
+        }
+        return e;
+    }
+
+    /** Adds one batch: scores of shape (batch, classes), labels of shape (batch). */
+    public void add(NDArray scores, NDArray labels) {
+        long[] shape = scores.getShape().getShape();
+        if (shape.length != 2 || shape[1] != classes) {
+            throw new IllegalArgumentException(
+                    "expected scores of shape (batch, " + classes + "), got " + scores.getShape());
+        }
+        float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] y = labels.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        add(s, y);
+    }
+
+    /** Adds one batch given as row-major scores (batch x classes) and labels. */
+    public void add(float[] scores, float[] labels) {
+        int n = labels.length;
+        for (int i = 0; i < n; i++) {
+            int label = (int) labels[i];
+            int offset = i * classes;
+            float target = scores[offset + label];
+            // Rank of the true class = how many classes score strictly higher (ties favour the label
+            // only when it comes first, matching argmax's first-index rule).
+            int higher = 0;
+            int best = 0;
+            for (int c = 0; c < classes; c++) {
+                float v = scores[offset + c];
+                if (v > target || (v == target && c < label)) {
+                    higher++;
+                }
+                if (v > scores[offset + best]) {
+                    best = c;
+                }
+            }
+            if (higher == 0) {
+                top1++;
+            }
+            if (higher < 5) {
+                top5++;
+            }
+            confusion[label][best]++;
+            count++;
+        }
+    }
+
+    public long getCount() {
+        return count;
+    }
+
+    public double getTop1() {
+        return count == 0 ? Double.NaN : (double) top1 / count;
+    }
+
+    /** Top-5 accuracy; NaN with five classes or fewer, where it would always be 1. */
+    public double getTop5() {
+        return count == 0 || classes <= 5 ? Double.NaN : (double) top5 / count;
+    }
+
+    /** confusion[true][predicted] counts. */
+    public long[][] getConfusion() {
+        long[][] copy = new long[classes][];
+        for (int i = 0; i < classes; i++) {
+            copy[i] = confusion[i].clone();
+        }
+        return copy;
+    }
+
+    public int getClasses() {
+        return classes;
+    }
+}

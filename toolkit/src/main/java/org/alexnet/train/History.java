@@ -1,0 +1,107 @@
+package org.alexnet.train;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/** The per-epoch records of a run, as a tablesaw {@link Table} and as CSV. */
+public final class History {
+
+    static final String HEADER =
+            "epoch,train_loss,train_accuracy,val_accuracy,val_top5,images_per_second,learning_rate,seconds";
+
+    private final List<EpochRecord> records = new ArrayList<>();
+
+    public synchronized void add(EpochRecord r) {
+        records.add(r);
+    }
+
+    public synchronized List<EpochRecord> records() {
+        return Collections.unmodifiableList(new ArrayList<>(records));
+    }
+
+    public synchronized int size() {
+        return records.size();
+    }
+
+    /** The last epoch's record. */
+    public synchronized EpochRecord last() {
+        if (records.isEmpty()) {
+            throw new IllegalStateException("no epoch has finished yet");
+        }
+        return records.get(records.size() - 1);
+    }
+
+    /** One row per epoch, columns as in {@link #toCsv()}. */
+    public synchronized Table toTable() {
+        Table t = Table.create("history");
+        t.addColumns(
+                IntColumn.create("epoch", records.stream().mapToInt(EpochRecord::epoch).toArray()),
+                DoubleColumn.create("train_loss", records.stream().mapToDouble(EpochRecord::trainLoss)),
+                DoubleColumn.create("train_accuracy", records.stream().mapToDouble(EpochRecord::trainAccuracy)),
+                DoubleColumn.create("val_accuracy", records.stream().mapToDouble(EpochRecord::validationAccuracy)),
+                DoubleColumn.create("val_top5", records.stream().mapToDouble(EpochRecord::validationTop5)),
+                DoubleColumn.create("images_per_second", records.stream().mapToDouble(EpochRecord::imagesPerSecond)),
+                DoubleColumn.create("learning_rate", records.stream().mapToDouble(EpochRecord::learningRate)),
+                DoubleColumn.create("seconds", records.stream().mapToDouble(EpochRecord::seconds)));
+        return t;
+    }
+
+    /** CSV with a header line; numbers in full precision, NaN for missing values. */
+    public synchronized String toCsv() {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (EpochRecord r : records) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%s,%s,%s,%s,%s,%s%n",
+                    r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationAccuracy(), r.validationTop5(),
+                    r.imagesPerSecond(), r.learningRate(), r.seconds()));
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@link #toCsv()} to {@code file} atomically (a reader never sees half a file). */
+    public void writeCsv(Path file) throws IOException {
+        AtomicFiles.write(file, toCsv().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Parses what {@link #toCsv()} wrote. */
+    public static History fromCsv(String csv) {
+        History h = new History();
+        try (var reader = new java.io.BufferedReader(new StringReader(csv))) {
+            String header = reader.readLine();
+            if (header == null || !header.trim().equals(HEADER)) {
+                throw new IllegalArgumentException("not a training history (header: " + header + ")");
+            }
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                h.add(new EpochRecord(
+                        Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                        Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return h;
+    }
+
+    /** Reads a CSV file written by {@link #writeCsv(Path)}. */
+    public static History readCsv(Path file) throws IOException {
+        return fromCsv(Files.readString(file));
+    }
+}

@@ -1,0 +1,92 @@
+package org.alexnet.train;
+
+import ai.djl.training.tracker.Tracker;
+import java.util.Properties;
+
+/**
+ * The learning rate of a {@link Recipe}, as a DJL {@link Tracker} whose value changes at epoch ends.
+ *
+ * <p>DJL has no reduce-on-plateau tracker, and its trackers count updates, not epochs; the paper's
+ * rule needs the validation accuracy, so {@link Training} reports each epoch through
+ * {@link #endEpoch(int, double)}. The state is small and goes into checkpoints, so a resumed run
+ * continues with the same rate, best value and patience counter.
+ */
+public final class LearningRateSchedule implements Tracker {
+
+    private final Recipe recipe;
+    private volatile float current;
+    private double best = Double.NEGATIVE_INFINITY;
+    private int epochsSinceBest;
+    private int drops;
+
+    public LearningRateSchedule(Recipe recipe) {
+        this.recipe = recipe;
+        this.current = recipe.getLearningRate();
+    }
+
+    @Override
+    public float getNewValue(int numUpdate) {
+        return current;
+    }
+
+    /** The learning rate used now. */
+    public float current() {
+        return current;
+    }
+
+    /** How many times the rate has been divided so far. */
+    public int drops() {
+        return drops;
+    }
+
+    /**
+     * Records the end of {@code epoch} (1-based) with its validation accuracy; returns true when the
+     * learning rate was divided.
+     */
+    public boolean endEpoch(int epoch, double validationAccuracy) {
+        switch (recipe.getSchedule()) {
+            case PLATEAU:
+                if (validationAccuracy > best) {
+                    best = validationAccuracy;
+                    epochsSinceBest = 0;
+                    return false;
+                }
+                epochsSinceBest++;
+                if (epochsSinceBest >= recipe.getPatience() && drops < recipe.getMaxLrDrops()) {
+                    divide();
+                    epochsSinceBest = 0;
+                    return true;
+                }
+                return false;
+            case STEP:
+                if (epoch % recipe.getStepEpochs() == 0) {
+                    divide();
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void divide() {
+        current /= recipe.getLrDivisor();
+        drops++;
+    }
+
+    /** The state, for checkpoints. */
+    public void saveTo(Properties p) {
+        p.setProperty("lr.current", Float.toString(current));
+        p.setProperty("lr.best", Double.toString(best));
+        p.setProperty("lr.epochsSinceBest", Integer.toString(epochsSinceBest));
+        p.setProperty("lr.drops", Integer.toString(drops));
+    }
+
+    /** Restores what {@link #saveTo(Properties)} wrote. */
+    public void loadFrom(Properties p) {
+        current = Float.parseFloat(p.getProperty("lr.current"));
+        best = Double.parseDouble(p.getProperty("lr.best"));
+        epochsSinceBest = Integer.parseInt(p.getProperty("lr.epochsSinceBest"));
+        drops = Integer.parseInt(p.getProperty("lr.drops"));
+    }
+}

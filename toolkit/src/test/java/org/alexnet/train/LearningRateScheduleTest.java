@@ -1,0 +1,79 @@
+package org.alexnet.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class LearningRateScheduleTest {
+
+    @Test
+    void plateauDividesByTenAfterPatienceAndAtMostThreeTimes() {
+        Recipe r = Recipe.paper().toBuilder().patience(2).build();
+        LearningRateSchedule s = new LearningRateSchedule(r);
+        assertEquals(0.01f, s.current());
+        assertFalse(s.endEpoch(1, 0.50));
+        assertFalse(s.endEpoch(2, 0.60));
+        assertFalse(s.endEpoch(3, 0.60)); // no improvement, 1 of 2
+        assertTrue(s.endEpoch(4, 0.59)); // 2 of 2: divide
+        assertEquals(0.001f, s.current(), 1e-9);
+        int epoch = 5;
+        while (s.drops() < 3) {
+            s.endEpoch(epoch++, 0.1);
+        }
+        assertEquals(1e-5f, s.current(), 1e-11);
+        for (int i = 0; i < 10; i++) {
+            assertFalse(s.endEpoch(epoch++, 0.1), "never more than maxLrDrops");
+        }
+        assertEquals(3, s.drops());
+    }
+
+    @Test
+    void stepScheduleDividesEveryStepEpochs() {
+        LearningRateSchedule s = new LearningRateSchedule(
+                Recipe.paper().toBuilder().schedule(Recipe.Schedule.STEP).stepEpochs(30).build());
+        int drops = 0;
+        for (int e = 1; e <= 90; e++) {
+            if (s.endEpoch(e, 0.5)) {
+                drops++;
+                assertEquals(0, e % 30);
+            }
+        }
+        assertEquals(3, drops);
+        assertEquals(1e-5f, s.current(), 1e-11);
+    }
+
+    @Test
+    void stateRoundTripsThroughProperties() {
+        Recipe r = Recipe.paper().toBuilder().patience(1).build();
+        LearningRateSchedule a = new LearningRateSchedule(r);
+        a.endEpoch(1, 0.7);
+        a.endEpoch(2, 0.6);
+        Properties p = new Properties();
+        a.saveTo(p);
+        LearningRateSchedule b = new LearningRateSchedule(r);
+        b.loadFrom(p);
+        assertEquals(a.current(), b.current());
+        assertEquals(a.drops(), b.drops());
+        // Both continue identically: 0.7 is still the best, so one more bad epoch divides again.
+        assertEquals(a.endEpoch(3, 0.65), b.endEpoch(3, 0.65));
+        assertEquals(a.current(), b.current());
+    }
+
+    @Test
+    void recipeRoundTripsAndPaperNumbersAreThePapers() {
+        Recipe p = Recipe.paper();
+        assertEquals(128, p.getBatchSize());
+        assertEquals(0.01f, p.getLearningRate());
+        assertEquals(0.9f, p.getMomentum());
+        assertEquals(0.0005f, p.getWeightDecay());
+        assertEquals(10f, p.getLrDivisor());
+        assertEquals(3, p.getMaxLrDrops());
+        assertEquals(90, p.getEpochs());
+        assertEquals(224, p.getResolution());
+        Recipe w = Recipe.workshop();
+        assertEquals(w.toString(), Recipe.fromProperties(w.toProperties()).toString());
+    }
+}
