@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven and the
+# Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven, npm and the
 # official Fashion-MNIST files (Debian package dataset-fashion-mnist), then builds the toolkit jar.
 # Safe to run again: it only does what is not done yet.
 set -euo pipefail
@@ -10,6 +10,8 @@ if ! command -v javac >/dev/null 2>&1 || ! javac -version 2>&1 | grep -qE 'javac
   need+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+# The build packs plotly.js (for offline notebook plots) from the npm registry.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ -z "${FASHION_MNIST_DIR:-}" ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   need+=(dataset-fashion-mnist)
 fi
