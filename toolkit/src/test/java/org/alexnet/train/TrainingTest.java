@@ -23,12 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TrainingTest {
 
     /**
-     * The budget of the learning test: 5,000 training images at 72 px, batch 32, 3 epochs (about
-     * 1.5 minutes on 2 cores). Chance is 0.10; the threshold is 0.75.
+     * The budget of the learning test: 5,000 training images at 72 px, batch 32, 4 epochs (about
+     * 2.5 minutes per engine on 2 cores). Chance is 0.10; the threshold is 0.75 (3 epochs gave 0.817 on
+     * MXNet but only 0.768-0.774 on PyTorch, too close to call).
      */
     static Recipe learningBudget() {
         return Recipe.workshop().toBuilder()
-                .resolution(72).trainSubset(5_000).testSubset(1_000).batchSize(32).epochs(3).build();
+                .resolution(72).trainSubset(5_000).testSubset(1_000).batchSize(32).epochs(4).build();
     }
 
     private static final ModelSpec D2L = ModelSpec.of(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
@@ -57,12 +58,12 @@ class TrainingTest {
         History h = History.readCsv(out.resolve("history.csv"));
         EpochRecord last = h.last();
         System.out.printf("%s: %s%n", engine, h.toCsv().replace('\n', ' '));
-        assertEquals(3, h.size());
+        assertEquals(r.getEpochs(), h.size());
         assertTrue(last.validationAccuracy() > 0.75, "test accuracy " + last.validationAccuracy());
         assertTrue(h.records().get(0).trainLoss() > last.trainLoss(), "loss went down");
         // 5,000 / 32 rounded up = 157 batches per epoch, shown by the progress bar; the last line
         // reports the final accuracy.
-        assertTrue(output.contains("epoch 3/3 [########################] 157/157"), output);
+        assertTrue(output.contains("epoch 4/4 [########################] 157/157"), output);
         assertTrue(output.contains(String.format(java.util.Locale.ROOT, "final test accuracy: %.4f", last.validationAccuracy())), output);
         assertTrue(output.contains("(" + engine), "ran on " + engine + ": " + output);
         assertTrue(Files.size(out.resolve(Checkpoint.LAST)) > 1_000_000);
