@@ -24,7 +24,7 @@ import java.util.function.Function;
  * built-in SGD delegates to each engine's own, slightly different, momentum formula), and so the
  * momentum buffers can be saved in checkpoints for an exact resume.
  */
-public final class PaperSgd extends Optimizer {
+public final class PaperSgd extends Optimizer implements AutoCloseable {
 
     private final Tracker learningRate;
     private final float momentum;
@@ -79,7 +79,7 @@ public final class PaperSgd extends Optimizer {
     /** Reads what {@link #saveState} wrote; the buffers are copied to other devices on first use. */
     public void loadState(DataInputStream in, NDManager manager, Function<String, String> nameToId)
             throws IOException {
-        velocity.clear();
+        close();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
@@ -91,6 +91,16 @@ public final class PaperSgd extends Optimizer {
             perDevice.put(v.getDevice(), v);
             velocity.put(nameToId.apply(name), perDevice);
         }
+    }
+
+    /**
+     * Frees the momentum buffers. DJL detaches optimiser state from every manager, so nothing else
+     * would free this native memory (one copy of the weights) before the process ends.
+     */
+    @Override
+    public void close() {
+        velocity.values().forEach(perDevice -> perDevice.values().forEach(NDArray::close));
+        velocity.clear();
     }
 
     /** Number of parameters that have momentum buffers (0 before the first step). */

@@ -138,7 +138,8 @@ public final class Training {
         listeners.forEach(l -> l.onStart(start, epochs, description));
         double bestAccuracy = history.records().stream()
                 .mapToDouble(EpochRecord::validationAccuracy).max().orElse(Double.NEGATIVE_INFINITY);
-        try (Trainer trainer = model.newTrainer(config)) {
+        try (optimizer;
+                Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(batchShape);
             for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
                 EpochRecord record = runEpoch(trainer, epoch, schedule);
