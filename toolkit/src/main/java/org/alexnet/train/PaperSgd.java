@@ -103,6 +103,12 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         velocity.clear();
     }
 
+    /** The momentum buffer of a parameter (first device's copy), or null before its first update. */
+    NDArray velocityOf(String parameterId) {
+        Map<Device, NDArray> perDevice = velocity.get(parameterId);
+        return perDevice == null ? null : perDevice.values().iterator().next();
+    }
+
     /** Number of parameters that have momentum buffers (0 before the first step). */
     public int stateSize() {
         return velocity.size();

@@ -2,6 +2,7 @@ package org.alexnet.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -62,6 +63,11 @@ class PaperSgdTest {
             a.update("id-a", w1, g);
             b.update("id-b", w2, g);
             assertArrayEquals(w1.toFloatArray(), w2.toFloatArray(), 0f);
+            // close() frees the buffers (DJL detaches optimiser state, nothing else would).
+            NDArray buffer = b.velocityOf("id-b");
+            b.close();
+            assertEquals(0, b.stateSize());
+            assertTrue(buffer.isReleased());
         }
     }
 }
