@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Training-throughput benchmark (docs/benchmarks.md): for each engine, in a JVM of its own, the
 # toolkit's training loop next to a bare forward/backward/step loop on the same model, plus data
-# loading alone. One JVM per engine because with MXNet's and PyTorch's native libraries (two OpenMP
-# runtimes) in one process PyTorch ran several times slower here. Extra flags go to TrainingBenchmark
+# loading alone. One JVM per engine: with MXNet's and PyTorch's native libraries (two OpenMP
+# runtimes) in one process PyTorch ran ~5x slower at 72 px, batch 32 (not at 224 px, batch 128), and a
+# user's run has one engine per process. Extra flags go to TrainingBenchmark
 # (--steps N, --warmup N, --rounds N, --models d2l,paper).
 set -euo pipefail
 cd "$(dirname "$0")/.."
