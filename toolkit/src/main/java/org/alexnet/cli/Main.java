@@ -164,9 +164,10 @@ public final class Main {
         boolean resume = f.has("resume");
         if (resume && Files.exists(Training.lastCheckpoint(output))) {
             // The run continues with the numbers it started with; flags cannot change them midway.
-            Checkpoint.Header header = Checkpoint.read(Training.lastCheckpoint(output));
-            recipe = Training.recipeOf(header);
-            spec = ModelSpec.fromProperties(Training.metadataOf(header));
+            // Only the header here: Training.fit verifies and loads the whole file once.
+            Properties saved = Checkpoint.readProperties(Training.lastCheckpoint(output));
+            recipe = Training.recipeOf(saved);
+            spec = ModelSpec.fromProperties(Training.metadataOf(saved));
         }
         spec.inputShape(recipe.getResolution()); // rejects a resolution the model cannot take, before loading data
         Path dataDir = f.has("data-dir") ? Path.of(f.get("data-dir", null)) : null;

@@ -194,6 +194,33 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Reads only the properties block (epoch, recipe, metadata), without loading or verifying the
+     * arrays: for deciding how to rebuild a run before {@link #read(Path)} loads it.
+     */
+    public static Properties readProperties(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!startsWithMagic(magic)) {
+                throw new CheckpointException(file + " is not an AlexNet checkpoint");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads " + VERSION);
+            }
+            byte[] props = new byte[in.readInt()];
+            in.readFully(props);
+            Properties p = new Properties();
+            p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
+            return p;
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
+        } catch (java.io.EOFException | NegativeArraySizeException e) {
+            throw new CheckpointException(file + " is truncated or damaged: delete it and start again");
+        }
+    }
+
     private static boolean startsWithMagic(byte[] all) {
         for (int i = 0; i < MAGIC.length; i++) {
             if (all[i] != MAGIC[i]) {

@@ -281,8 +281,13 @@ public final class Training {
 
     /** The metadata (model variant, dataset, ...) stored in a checkpoint by {@link #fit()}. */
     public static Properties metadataOf(Checkpoint.Header header) {
+        return metadataOf(header.getProperties());
+    }
+
+    /** The metadata in a checkpoint's properties (see {@link Checkpoint#readProperties}). */
+    public static Properties metadataOf(Properties checkpoint) {
         Properties m = new Properties();
-        header.getProperties().forEach((k, v) -> {
+        checkpoint.forEach((k, v) -> {
             String key = k.toString();
             if (key.startsWith("meta.")) {
                 m.setProperty(key.substring(5), v.toString());
@@ -293,8 +298,13 @@ public final class Training {
 
     /** The recipe stored in a checkpoint by {@link #fit()}. */
     public static Recipe recipeOf(Checkpoint.Header header) {
+        return recipeOf(header.getProperties());
+    }
+
+    /** The recipe in a checkpoint's properties (see {@link Checkpoint#readProperties}). */
+    public static Recipe recipeOf(Properties checkpoint) {
         Properties r = new Properties();
-        header.getProperties().forEach((k, v) -> {
+        checkpoint.forEach((k, v) -> {
             String key = k.toString();
             if (key.startsWith("recipe.")) {
                 r.setProperty(key.substring(7), v.toString());
