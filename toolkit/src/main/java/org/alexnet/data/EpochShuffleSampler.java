@@ -33,6 +33,7 @@ public final class EpochShuffleSampler implements Sampler {
     private final boolean shuffle;
     private final boolean dropLast;
     private int epoch;
+    private int skipBatches;
 
     /**
      * A shuffling sampler that keeps the last, possibly smaller, batch.
@@ -90,6 +91,21 @@ public final class EpochShuffleSampler implements Sampler {
     }
 
     /**
+     * Makes the next {@link #sample} call leave out the first {@code batches} batches of its epoch
+     * (to resume an epoch that was interrupted after them); later calls are whole again.
+     *
+     * @param batches how many batches to leave out
+     * @return this sampler
+     */
+    public synchronized EpochShuffleSampler skipBatches(int batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("batches must be >= 0: " + batches);
+        }
+        this.skipBatches = batches;
+        return this;
+    }
+
+    /**
      * @return the epoch the next {@link #sample} call will use
      */
     public synchronized int getEpoch() {
@@ -140,10 +156,17 @@ public final class EpochShuffleSampler implements Sampler {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         int current;
+        int skip;
         synchronized (this) {
             current = epoch++;
+            skip = skipBatches;
+            skipBatches = 0;
         }
-        return batches(order(Math.toIntExact(dataset.size()), current));
+        Iterator<List<Long>> it = batches(order(Math.toIntExact(dataset.size()), current));
+        for (int i = 0; i < skip && it.hasNext(); i++) {
+            it.next();
+        }
+        return it;
     }
 
     /** {@inheritDoc} */

@@ -43,16 +43,47 @@ public final class Evaluation {
         return e;
     }
 
-    /** Adds one batch: scores of shape (batch, classes), labels of shape (batch). */
+    /**
+     * Adds one batch: scores of shape (batch, classes), labels of shape (batch). When there are k
+     * score rows per label (k consecutive crops of each image, e.g. the paper's 10-crop test), the
+     * softmax outputs of each image's k rows are averaged first.
+     */
     public void add(NDArray scores, NDArray labels) {
         long[] shape = scores.getShape().getShape();
-        if (shape.length != 2 || shape[1] != classes) {
-            throw new IllegalArgumentException(
-                    "expected scores of shape (batch, " + classes + "), got " + scores.getShape());
+        long n = labels.getShape().size();
+        if (shape.length != 2 || shape[1] != classes || n == 0 || shape[0] % n != 0) {
+            throw new IllegalArgumentException("expected scores of shape (k * " + n + ", " + classes + "), got "
+                    + scores.getShape());
         }
         float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         float[] y = labels.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        add(s, y);
+        int k = (int) (shape[0] / n);
+        add(k == 1 ? s : averageSoftmax(s, k, classes), y);
+    }
+
+    /** The mean over each group of k consecutive rows of softmax(row). */
+    static float[] averageSoftmax(float[] scores, int k, int classes) {
+        int images = scores.length / (k * classes);
+        float[] out = new float[images * classes];
+        double[] p = new double[classes];
+        for (int i = 0; i < images; i++) {
+            for (int r = 0; r < k; r++) {
+                int off = (i * k + r) * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, scores[off + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    p[c] = Math.exp(scores[off + c] - max);
+                    sum += p[c];
+                }
+                for (int c = 0; c < classes; c++) {
+                    out[i * classes + c] += (float) (p[c] / sum / k);
+                }
+            }
+        }
+        return out;
     }
 
     /** Adds one batch given as row-major scores (batch x classes) and labels. */

@@ -33,6 +33,7 @@ public final class FashionMnistTraining {
     private final boolean resume;
     private final Device[] devices;
     private final List<ProgressListener> listeners;
+    private final StopSignal stop;
 
     private FashionMnistTraining(Builder b) {
         spec = b.spec;
@@ -42,6 +43,7 @@ public final class FashionMnistTraining {
         resume = b.resume;
         devices = b.devices;
         listeners = List.copyOf(b.listeners);
+        stop = b.stop;
     }
 
     public static Builder builder() {
@@ -101,6 +103,7 @@ public final class FashionMnistTraining {
         }
         spec.toProperties().forEach((k, v) -> tb.optMetadata(k.toString(), v.toString()));
         listeners.forEach(tb::addListener);
+        tb.optStopSignal(stop);
         return tb.build().fit();
     }
 
@@ -113,6 +116,13 @@ public final class FashionMnistTraining {
         private boolean resume;
         private Device[] devices;
         private final List<ProgressListener> listeners = new ArrayList<>();
+        private StopSignal stop;
+
+        /** See {@link Training.Builder#optStopSignal}. */
+        public Builder optStopSignal(StopSignal stop) {
+            this.stop = stop;
+            return this;
+        }
 
         public Builder setSpec(ModelSpec spec) {
             this.spec = spec;

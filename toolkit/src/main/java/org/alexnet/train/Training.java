@@ -62,6 +62,7 @@ public final class Training {
     private final List<ProgressListener> listeners;
     private final List<TrainingListener> djlListeners;
     private final Properties metadata;
+    private final StopSignal stop;
 
     private Training(Builder b) {
         model = b.model;
@@ -77,6 +78,7 @@ public final class Training {
         listeners = List.copyOf(b.listeners);
         djlListeners = List.copyOf(b.djlListeners);
         metadata = b.metadata;
+        stop = b.stop != null ? b.stop : new StopSignal();
     }
 
     public static Builder builder() {
@@ -96,6 +98,14 @@ public final class Training {
      *     stays as it was
      */
     public History fit() throws IOException, TranslateException {
+        try {
+            return fitEpochs();
+        } finally {
+            stop.finish();
+        }
+    }
+
+    private History fitEpochs() throws IOException, TranslateException {
         Engine engine = model.getNDManager().getEngine();
         engine.setRandomSeed((int) recipe.getSeed());
         Block block = model.getBlock();
@@ -113,6 +123,7 @@ public final class Training {
         ParameterNames names = new ParameterNames(block);
         History history = new History();
         int startEpoch = 0;
+        Partial partial = null;
         Path last = outputDir == null ? null : lastCheckpoint(outputDir);
         if (resume && last != null && Files.exists(last)) {
             Checkpoint.Header header = Checkpoint.read(last);
@@ -120,7 +131,11 @@ public final class Training {
             schedule.loadFrom(header.getProperties());
             history = History.fromCsv(header.getProperties().getProperty("history"));
             startEpoch = header.getEpoch();
-            notifyMessage(String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current()));
+            partial = Partial.from(header.getProperties());
+            notifyMessage(partial == null
+                    ? String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current())
+                    : String.format(Locale.ROOT, "resumed from %s (epoch %d, batch %d, lr %.3g)", last,
+                            partial.epoch, partial.batches, schedule.current()));
         } else if (resume) {
             notifyMessage("no checkpoint in " + outputDir + " yet: starting a new run");
         }
@@ -142,7 +157,23 @@ public final class Training {
                 Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(batchShape);
             for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
-                EpochRecord record = runEpoch(trainer, epoch, schedule);
+                EpochRecord record;
+                try {
+                    record = runEpoch(trainer, epoch, schedule, partial);
+                } catch (Interrupted stop) {
+                    if (outputDir == null) {
+                        throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                                "training interrupted at epoch %d, batch %d (no output folder: nothing saved)",
+                                epoch, stop.partial.batches));
+                    }
+                    Properties p = checkpointProperties(epoch - 1, schedule, history);
+                    stop.partial.saveTo(p);
+                    Checkpoint.save(last, p, block, optimizer, names);
+                    throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                            "training interrupted at epoch %d, batch %d: saved %s; continue with --resume",
+                            epoch, stop.partial.batches, last));
+                }
+                partial = null;
                 boolean dropped = schedule.endEpoch(epoch, record.validationAccuracy());
                 history.add(record);
                 if (outputDir != null) {
@@ -164,23 +195,79 @@ public final class Training {
         return history;
     }
 
-    private EpochRecord runEpoch(Trainer trainer, int epoch, LearningRateSchedule schedule)
+    /** The state of an epoch that was interrupted after some batches. */
+    private static final class Partial {
+        final int epoch;
+        final int batches;
+        final double lossSum;
+        final long correct;
+        final long seen;
+        final double seconds;
+
+        Partial(int epoch, int batches, double lossSum, long correct, long seen, double seconds) {
+            this.epoch = epoch;
+            this.batches = batches;
+            this.lossSum = lossSum;
+            this.correct = correct;
+            this.seen = seen;
+            this.seconds = seconds;
+        }
+
+        void saveTo(Properties p) {
+            p.setProperty("partial.epoch", Integer.toString(epoch));
+            p.setProperty("partial.batches", Integer.toString(batches));
+            p.setProperty("partial.loss_sum", Double.toString(lossSum));
+            p.setProperty("partial.correct", Long.toString(correct));
+            p.setProperty("partial.seen", Long.toString(seen));
+            p.setProperty("partial.seconds", Double.toString(seconds));
+        }
+
+        static Partial from(Properties p) {
+            if (p.getProperty("partial.epoch") == null) {
+                return null;
+            }
+            return new Partial(Integer.parseInt(p.getProperty("partial.epoch")),
+                    Integer.parseInt(p.getProperty("partial.batches")),
+                    Double.parseDouble(p.getProperty("partial.loss_sum")),
+                    Long.parseLong(p.getProperty("partial.correct")), Long.parseLong(p.getProperty("partial.seen")),
+                    Double.parseDouble(p.getProperty("partial.seconds")));
+        }
+    }
+
+    /** Thrown inside the epoch loop when a stop was requested. */
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Partial partial;
+
+        Interrupted(Partial partial) {
+            super(null, null, false, false);
+            this.partial = partial;
+        }
+    }
+
+    private EpochRecord runEpoch(Trainer trainer, int epoch, LearningRateSchedule schedule, Partial resumed)
             throws IOException, TranslateException {
+        boolean continuing = resumed != null && resumed.epoch == epoch;
         if (sampler != null) {
             sampler.setEpoch(epoch);
+            sampler.skipBatches(continuing ? resumed.batches : 0);
+        } else if (continuing) {
+            throw new IllegalStateException("resuming inside an epoch needs an EpochShuffleSampler");
         }
-        // Seeding every epoch (not once per process) makes dropout draw the same masks whether the
-        // run went straight through or was resumed before this epoch.
-        model.getNDManager().getEngine().setRandomSeed((int) (recipe.getSeed() * 1_000_003L + epoch));
+        Engine engine = model.getNDManager().getEngine();
         int batches = batchCount(trainSet);
         float lr = schedule.current();
-        double lossSum = 0;
-        long correct = 0;
-        long seen = 0;
-        int batchIndex = 0;
-        long start = System.nanoTime();
+        double lossSum = continuing ? resumed.lossSum : 0;
+        long correct = continuing ? resumed.correct : 0;
+        long seen = continuing ? resumed.seen : 0;
+        int batchIndex = continuing ? resumed.batches : 0;
+        // Elapsed time carries over, so img/s and the ETA stay meaningful after a resume.
+        long start = System.nanoTime() - (continuing ? (long) (resumed.seconds * 1e9) : 0L);
         for (Batch batch : trainer.iterateDataset(trainSet)) {
             try (batch) {
+                // Seeding every batch (not once per process) makes dropout draw the same masks whether
+                // the run went straight through or was resumed, even in the middle of an epoch.
+                engine.setRandomSeed((int) (recipe.getSeed() * 1_000_003L + epoch * 100_003L + batchIndex));
                 NDArray[] stats = trainBatch(trainer, batch);
                 trainer.step();
                 // One host sync per batch: the loss must be checked before the next step anyway.
@@ -199,6 +286,9 @@ public final class Training {
                         epoch, recipe.getEpochs(), batchIndex, batches, lossSum / seen,
                         (double) correct / seen, rate, lr, eta);
                 listeners.forEach(l -> l.onBatch(progress));
+                if (stop.isRequested() && batchIndex < batches) {
+                    throw new Interrupted(new Partial(epoch, batchIndex, lossSum, correct, seen, elapsed));
+                }
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -316,6 +406,7 @@ public final class Training {
     /** Builder for {@link Training}. */
     public static final class Builder {
         private Model model;
+        private StopSignal stop;
         private Shape inputShape;
         private int classes;
         private Dataset trainSet;
@@ -389,6 +480,15 @@ public final class Training {
         /** DJL listeners receive onTrainingBegin/End and onEpoch from the trainer. */
         public Builder addTrainingListener(TrainingListener listener) {
             djlListeners.add(listener);
+            return this;
+        }
+
+        /**
+         * A signal that stops the run after the current batch with a checkpoint that resumes exactly
+         * there (e.g. {@link StopSignal#onInterrupt} for Ctrl-C).
+         */
+        public Builder optStopSignal(StopSignal stop) {
+            this.stop = stop;
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.ModelSpec;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,57 @@ class TrainingTest {
             assertEquals(a.trainLoss(), b.trainLoss(), 1e-4, "train loss, epoch " + a.epoch());
             assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.005, "test accuracy, epoch " + a.epoch());
             assertEquals(a.learningRate(), b.learningRate(), 1e-9);
+        }
+    }
+
+    @Test
+    void stopInsideAnEpochResumesExactlyThere(@TempDir Path dir) throws Exception {
+        Recipe recipe = Recipe.smoke().toBuilder().epochs(2).batchSize(50).build();
+        Path straight = dir.resolve("straight");
+        Path stopped = dir.resolve("stopped");
+        History full;
+        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
+            full = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(straight).build().fit(model);
+        }
+        // Stop in epoch 2 after batch 4 of 10, as Ctrl-C would.
+        StopSignal signal = new StopSignal();
+        TrainingInterruptedException e;
+        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
+            e = assertThrows(TrainingInterruptedException.class, () -> FashionMnistTraining.builder().setSpec(D2L)
+                    .setRecipe(recipe).optOutputDir(stopped).optStopSignal(signal)
+                    .addListener(new ProgressListener() {
+                        @Override
+                        public void onBatch(BatchProgress p) {
+                            if (p.epoch() == 2 && p.batch() == 4) {
+                                signal.request();
+                            }
+                        }
+                    }).build().fit(model));
+        }
+        assertTrue(signal.awaitFinished(1, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getMessage().contains("epoch 2, batch 4") && e.getMessage().contains("--resume"), e.getMessage());
+        Properties saved = Checkpoint.readProperties(stopped.resolve(Checkpoint.LAST));
+        assertEquals("1", saved.getProperty("epoch"));
+        assertEquals("4", saved.getProperty("partial.batches"));
+        List<String> messages = new ArrayList<>();
+        History continued;
+        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
+            continued = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(stopped).optResume(true)
+                    .addListener(new ProgressListener() {
+                        @Override
+                        public void onMessage(String m) {
+                            messages.add(m);
+                        }
+                    }).build().fit(model);
+        }
+        assertTrue(messages.get(0).contains("epoch 2, batch 4"), messages.toString());
+        assertEquals(2, continued.size());
+        for (int i = 0; i < 2; i++) {
+            EpochRecord a = full.records().get(i);
+            EpochRecord b = continued.records().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-4, "train loss, epoch " + a.epoch());
+            assertEquals(a.trainAccuracy(), b.trainAccuracy(), 1e-9, "train accuracy, epoch " + a.epoch());
+            assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.005, "test accuracy, epoch " + a.epoch());
         }
     }
 }
