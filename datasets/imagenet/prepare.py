@@ -43,7 +43,8 @@ class Progress:
     """One status line, redrawn in place on a terminal, printed every 30 s otherwise."""
 
     def __init__(self, what, total):
-        self.what, self.total, self.start, self.last = what, total, time.time(), 0.0
+        self.what, self.total, self.start = what, total, time.time()
+        self.last = self.start
         self.tty = sys.stdout.isatty()
 
     def show(self, done, detail="", final=False):

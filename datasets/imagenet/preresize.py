@@ -99,7 +99,8 @@ def main(argv=None):
             shutil.copy2(src, dst + ".part")
             os.replace(dst + ".part", dst)
     counts, failed = {"done": 0, "skipped": 0, "failed": 0}, []
-    tty, start, last = sys.stderr.isatty(), time.time(), 0.0
+    tty, start = sys.stderr.isatty(), time.time()
+    last = start
 
     def progress(final=False):
         n = sum(counts.values())
