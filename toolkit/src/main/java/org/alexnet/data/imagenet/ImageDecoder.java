@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes the image files found in ImageNet into RGB {@link BufferedImage}s (TYPE_3BYTE_BGR).
@@ -42,7 +43,8 @@ public final class ImageDecoder {
         if (bytes.length == 0) {
             throw new UnreadableImageException(name + " is empty");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // A memory-cached stream: ImageIO's default would copy every image to a temporary file first.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnreadableImageException(name + " is not an image Java can read (unknown format)");

@@ -81,6 +81,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
     private final int crop;
     private final FloatImage mean;
     private final PcaLighting lighting;
+    private final float pixelScale;
     private final long seed;
     private final int threads;
     private final int prefetch;
@@ -112,6 +113,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         crop = b.crop;
         mean = b.mean;
         lighting = b.lighting;
+        pixelScale = b.pixelScale;
         seed = b.seed;
         threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         prefetch = b.prefetch > 0 ? b.prefetch : Math.max(2, threads);
@@ -237,7 +239,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
                     if (m != null) {
                         v -= m[meanRow + sx];
                     }
-                    dest[out + x] = v + shift[c];
+                    dest[out + x] = (v + shift[c]) * pixelScale;
                 }
             }
         }
@@ -471,6 +473,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         private int crop = CROP;
         private FloatImage mean;
         private PcaLighting lighting;
+        private float pixelScale = 1f;
         private long seed = 42;
         private int subset;
         private int threads;
@@ -531,6 +534,15 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         /** PCA lighting for the TRAIN mode; none by default. */
         public Builder optLighting(PcaLighting lighting) {
             this.lighting = lighting;
+            return this;
+        }
+
+        /**
+         * Multiplies the final values (default 1: the paper's 0..255 scale, which its N(0, 0.01)
+         * initialisation expects; 1/255 suits DJL's default initialisation).
+         */
+        public Builder optPixelScale(float scale) {
+            this.pixelScale = scale;
             return this;
         }
 

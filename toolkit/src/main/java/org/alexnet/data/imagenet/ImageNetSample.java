@@ -29,7 +29,7 @@ import org.alexnet.data.FashionMnist;
  * pipeline, its tests and the ImageNet notebook have real JPEG files to work on without ImageNet.
  *
  * <p>Each Fashion-MNIST image becomes a colour photograph-like JPEG: the garment tinted with a random
- * colour on a random background with noise, scaled to a random size and aspect ratio (shorter side
+ * light colour on a random dark background with noise, scaled to a random size and aspect ratio (shorter side
  * 100..400 px by default) and placed at a random position. Classes are the ten Fashion-MNIST classes
  * with made-up wnids {@code n00000000..n00000009} and their names in {@code synsets.txt}. With
  * {@link Builder#optOddFiles(boolean)} the training folders also get the awkward files real ImageNet
@@ -168,8 +168,9 @@ public final class ImageNetSample {
         boolean landscape = r.nextBoolean();
         int h = landscape ? shorter : (int) Math.round(shorter * aspect);
         int w = landscape ? (int) Math.round(shorter * aspect) : shorter;
-        Color background = new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256));
-        float[] tint = {0.3f + 0.7f * r.nextFloat(), 0.3f + 0.7f * r.nextFloat(), 0.3f + 0.7f * r.nextFloat()};
+        // A dark background and a light garment keep the shape visible whatever the colours.
+        Color background = new Color(r.nextInt(110), r.nextInt(110), r.nextInt(110));
+        float[] tint = {0.55f + 0.45f * r.nextFloat(), 0.55f + 0.45f * r.nextFloat(), 0.55f + 0.45f * r.nextFloat()};
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.setColor(background);
