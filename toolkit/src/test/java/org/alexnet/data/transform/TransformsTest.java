@@ -166,4 +166,32 @@ class TransformsTest {
             assertArrayEquals(a.toFloatArray(), b.toFloatArray());
         }
     }
+
+    @Test
+    void centredResizeMatchesResizeThenCrop() {
+        for (int[] size : new int[][] {{375, 500}, {500, 333}, {256, 256}, {700, 1100}}) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size[1], size[0],
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            Random r = new Random(size[0]);
+            for (int y = 0; y < size[0]; y++) {
+                for (int x = 0; x < size[1]; x++) {
+                    img.setRGB(x, y, (x * 7 + y) % 256 << 16 | r.nextInt(256) << 8 | (y * 3) % 256);
+                }
+            }
+            FloatImage full = FloatImage.of(Images.resizeShorterSide(img, 256));
+            int[] o = CenterCrop.offset(full.height(), full.width(), 256);
+            FloatImage expected = full.crop(o[0], o[1], 256, 256);
+            FloatImage centred = FloatImage.of(Images.resizeShorterSideCentred(img, 256, 256));
+            // Java2D positions the samples in fixed point relative to the canvas, so a few values
+            // round the other way: at most one grey level, and rarely.
+            float[] a = expected.data();
+            float[] b = centred.data();
+            int differ = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(Math.abs(a[i] - b[i]) <= 1f, size[0] + "x" + size[1] + " at " + i + ": " + a[i] + " vs " + b[i]);
+                differ += a[i] != b[i] ? 1 : 0;
+            }
+            assertTrue(differ < a.length / 100, size[0] + "x" + size[1] + ": " + differ + " values differ");
+        }
+    }
 }
