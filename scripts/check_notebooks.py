@@ -196,26 +196,29 @@ async def execute(nb, workdir, args, run, progress, log):
                             startup_timeout=args.startup_timeout, allow_errors=False,
                             resources={"metadata": {"path": str(workdir)}})
     client.reset_execution_trackers()
-    # The kernel's own log (rapaio writes every message it handles) goes to a file.
-    async with client.async_setup_kernel(stdout=log, stderr=log):
-        pid = client.km.provisioner.process.pid
-        sampler = asyncio.create_task(sample(pid, run))
-        try:
-            reply = await client.async_wait_for_reply(await _maybe(client.kc.kernel_info()))
-            if reply and "language_info" in reply["content"]:
-                nb.metadata["language_info"] = reply["content"]["language_info"]
-            code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-            for n, index in enumerate(code, 1):
-                progress(f"cell {n}/{len(code)}")
-                begin = time.monotonic()
-                await client.async_execute_cell(nb.cells[index], index,
-                                                execution_count=client.code_cells_executed + 1)
-                run.cells.append({"cell": index + 1, "seconds": round(time.monotonic() - begin, 1),
-                                  "rss_mb": round(rss_kb(pid) / 1024), "peak_rss_mb": round(peak_rss_kb(pid) / 1024)})
-        finally:
-            run.peak_kb = max(run.peak_kb, peak_rss_kb(pid))
-            sampler.cancel()
-            atexit.unregister(client._cleanup_kernel)   # nbclient leaves it registered after a failed start
+    try:
+        # The kernel's own log (rapaio writes every message it handles) goes to a file.
+        async with client.async_setup_kernel(stdout=log, stderr=log):
+            pid = client.km.provisioner.process.pid
+            sampler = asyncio.create_task(sample(pid, run))
+            try:
+                reply = await client.async_wait_for_reply(await _maybe(client.kc.kernel_info()))
+                if reply and "language_info" in reply["content"]:
+                    nb.metadata["language_info"] = reply["content"]["language_info"]
+                code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+                for n, index in enumerate(code, 1):
+                    progress(f"cell {n}/{len(code)}")
+                    begin = time.monotonic()
+                    await client.async_execute_cell(nb.cells[index], index,
+                                                    execution_count=client.code_cells_executed + 1)
+                    run.cells.append({"cell": index + 1, "seconds": round(time.monotonic() - begin, 1),
+                                      "rss_mb": round(rss_kb(pid) / 1024),
+                                      "peak_rss_mb": round(peak_rss_kb(pid) / 1024)})
+            finally:
+                run.peak_kb = max(run.peak_kb, peak_rss_kb(pid))
+                sampler.cancel()
+    finally:
+        atexit.unregister(client._cleanup_kernel)   # nbclient leaves it registered after a failed start
 
 
 async def _maybe(value):
@@ -345,6 +348,7 @@ def main():
     rels = [relative(path, args.root.resolve()) for path in paths]
     width = max(len(str(rel.with_suffix(""))) for rel in rels)
     results = []
+    print(f"  {'notebook':<{width}}  result    time  kernel peak memory", flush=True)
     for path, rel in zip(paths, rels):
         name = str(rel.with_suffix(""))
         begin = time.monotonic()
