@@ -243,7 +243,7 @@ def run_notebook(path, rel, args, progress):
         nb = nbformat.read(path, as_version=4)
         run.problems = []
         try:
-            with open(log_path, "a") as log:
+            with open(log_path, "w" if attempt == 1 else "a") as log:
                 log.write(f"--- kernel start {attempt} for {path}\n")
                 log.flush()
                 asyncio.run(execute(nb, path.parent, args, run, progress, log))

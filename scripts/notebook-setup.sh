@@ -71,21 +71,18 @@ fi
 # process environment): no execution time limit, no init script, no extra classpath; notebooks add
 # the toolkit with their %jars cell. The dependency cache for %maven (unused here) stays in build/kernel/.
 mkdir -p "$SPEC_DIR"
-argv=$(printf '"%s", ' java $KERNEL_JAVA_OPTS -jar "$KERNEL_JAR")
-cat >"$SPEC_DIR/kernel.json.new" <<EOF
-{
-  "argv": [${argv}"{connection_file}"],
-  "display_name": "Java (rapaio)",
-  "language": "java",
-  "interrupt_mode": "message",
-  "env": {
-    "RJK_TIMEOUT_MILLIS": "-1",
-    "RJK_COMPILER_OPTIONS": "",
-    "RJK_INIT_SCRIPT": "",
-    "RJK_CLASSPATH": "",
-    "RJK_MIMA_CACHE": "$KERNEL_DIR/mima_cache"
-  }
-}
+read -ra java_opts <<<"$KERNEL_JAVA_OPTS"
+/usr/bin/python3 - "$KERNEL_JAR" "$KERNEL_DIR/mima_cache" "${java_opts[@]}" >"$SPEC_DIR/kernel.json.new" <<'EOF'
+import json, sys
+jar, cache, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
+print(json.dumps({
+    "argv": ["java", *opts, "-jar", jar, "{connection_file}"],
+    "display_name": "Java (rapaio)",
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {"RJK_TIMEOUT_MILLIS": "-1", "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "",
+            "RJK_CLASSPATH": "", "RJK_MIMA_CACHE": cache},
+}, indent=2))
 EOF
 if cmp -s "$SPEC_DIR/kernel.json.new" "$SPEC_DIR/kernel.json"; then
   rm "$SPEC_DIR/kernel.json.new"
@@ -97,7 +94,7 @@ export JUPYTER_PATH="$ROOT/build/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 if ((USER_SPEC)); then
   "$JUPYTER" kernelspec install --user --replace --name java "$SPEC_DIR" >/dev/null 2>&1 \
     || { echo "notebook-setup: jupyter kernelspec install --user failed" >&2; exit 1; }
-  say "kernelspec java also registered for $(id -un): $(JUPYTER_PATH= "$JUPYTER" kernelspec list | awk '$1=="java"{print $2}')"
+  say "kernelspec java also registered for $(id -un): $(JUPYTER_PATH="" "$JUPYTER" kernelspec list | awk '$1=="java"{print $2}')"
 fi
 
 # --- 4. Check ---------------------------------------------------------------------------------------

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test and ends with "N passed, N failed, N skipped" over all
 # of them (exit status 1 when one failed):
-#   1. the Maven suite on both DJL engines (Surefire's reports), which also builds the toolkit jar;
+#   1. the Maven suite on both DJL engines (Surefire's reports);
 #   2. every notebook under notebooks/ (solutions too), executed headless in smoke mode on the java
 #      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 1.5 GB;
 #   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
 #      (screenshots in build/notebooks/), plus a probe that the network is really off;
 #   4. the checkers' own tests (scripts/test_checkers.py).
-# SKIP_MAVEN=1 skips step 1 (the jar is then built only when missing or older than the sources).
+# Before step 2 the toolkit jar is built when missing or older than the sources. SKIP_MAVEN=1 skips
+# step 1, for quick rounds on the notebooks.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 status=0
 summaries=()
 PY=/usr/bin/python3   # Debian's, with Jupyter (a pyenv python3 may come first on PATH)
@@ -17,9 +18,7 @@ PY=/usr/bin/python3   # Debian's, with Jupyter (a pyenv python3 may come first o
 if [ -z "${SKIP_MAVEN:-}" ]; then
   SKIP_JAR=1 bash scripts/setup.sh || exit 1
   rm -rf toolkit/target/surefire-reports
-  # package = the tests, then the jar the notebooks load; with failures ignored the jar is still built
-  # and the reports below count them.
-  mvn -B -ntp package -Dmaven.test.failure.ignore=true || status=1
+  mvn -B -ntp test || status=1
   attr() { grep -o '<testsuite [^>]*' "$1" | grep -o " $2=\"[0-9]*\"" | head -n 1 | grep -o '[0-9][0-9]*'; }
   tests=0; bad=0; skipped=0
   for report in toolkit/target/surefire-reports/TEST-*.xml; do
