@@ -188,6 +188,7 @@ class Run:
         self.images = 0
         self.html = None
         self.cells = []      # per code cell: seconds and memory after it
+        self.startup_seconds = None   # until the kernel answered (last start)
 
 
 async def execute(nb, workdir, args, run, progress, log):
@@ -198,7 +199,9 @@ async def execute(nb, workdir, args, run, progress, log):
     client.reset_execution_trackers()
     try:
         # The kernel's own log (rapaio writes every message it handles) goes to a file.
+        started = time.monotonic()
         async with client.async_setup_kernel(stdout=log, stderr=log):
+            run.startup_seconds = round(time.monotonic() - started, 1)
             pid = client.km.provisioner.process.pid
             sampler = asyncio.create_task(sample(pid, run))
             try:
@@ -259,8 +262,8 @@ def run_notebook(path, rel, args, progress):
             break
         except RuntimeError as e:
             if any(s in str(e) for s in STARTUP_HANG):
-                run.problems = [f"the kernel did not answer within {args.startup_timeout}s "
-                                f"in {attempt} start(s)"]
+                run.problems = [f"the kernel did not answer within {args.startup_timeout}s in {attempt} "
+                                f"start(s) (on a slow machine: STARTUP_TIMEOUT=30)"]
                 if attempt < args.attempts:
                     progress(f"kernel did not answer, starting it again ({attempt + 1}/{args.attempts})")
                     continue
@@ -337,8 +340,9 @@ def main():
     p.add_argument("--root", type=Path, default=Path("notebooks"), help="folder the output paths are relative to")
     p.add_argument("--out", type=Path, default=Path("build/notebooks"))
     p.add_argument("--kernel", default="java")
-    p.add_argument("--startup-timeout", type=int, default=20)
-    p.add_argument("--attempts", type=int, default=5, help="kernel starts per notebook")
+    p.add_argument("--startup-timeout", type=int, default=10,
+                   help="seconds for the kernel to answer (a healthy start takes ~2 s)")
+    p.add_argument("--attempts", type=int, default=6, help="kernel starts per notebook")
     p.add_argument("--cell-timeout", type=int, default=1800, help="seconds per cell")
     p.add_argument("--max-rss-mb", type=int, default=0, help="fail a notebook whose kernel peaks above this")
     args = p.parse_args()
@@ -348,7 +352,7 @@ def main():
     rels = [relative(path, args.root.resolve()) for path in paths]
     width = max(len(str(rel.with_suffix(""))) for rel in rels)
     results = []
-    print(f"  {'notebook':<{width}}  result    time  kernel peak memory", flush=True)
+    print(f"  {'notebook':<{width}}  {'result':<6} {'time':>7}  {'kernel peak':>19}  expected outputs", flush=True)
     for path, rel in zip(paths, rels):
         name = str(rel.with_suffix(""))
         begin = time.monotonic()
@@ -376,7 +380,7 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps([{
         "name": r.name, "status": r.status, "seconds": round(r.seconds, 1), "peak_rss_mb": round(r.peak_kb / 1024),
-        "attempts": r.attempts, "expected": r.expected, "found": r.found, "figures": r.figures,
+        "attempts": r.attempts, "startup_seconds": r.startup_seconds, "expected": r.expected, "found": r.found, "figures": r.figures,
         "images": r.images, "html": str(r.html) if r.html else None, "problems": r.problems, "cells": r.cells,
     } for r in results], indent=1) + "\n")
     failed = sum(r.status != "passed" for r in results)

@@ -13,7 +13,8 @@
 # Chromium with the network off and checks that its figures drew and its images decoded (screenshots
 # NAME.png next to the HTML); --max-rss-mb N fails a notebook whose kernel peaks above N MB.
 # Ends with "N passed, N failed, N skipped" over the notebooks (and browser checks); exit status 1 when
-# one failed. Environment: CELL_TIMEOUT (seconds per cell, default 1800), STARTUP_TIMEOUT (default 20).
+# one failed. Environment: CELL_TIMEOUT (seconds per cell, default 1800); STARTUP_TIMEOUT (seconds for
+# the kernel to answer, default 10: rapaio 3.0.1 sometimes never answers and is then started again).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +28,7 @@ while (($#)); do
     --smoke|--workshop|--full) export ALEXNET_MODE="${1#--}" ;;
     --browser) BROWSER=1 ;;
     --max-rss-mb) args+=(--max-rss-mb "$2"); shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "run-notebooks.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     *) notebooks+=("$1") ;;
   esac
@@ -47,7 +48,7 @@ fi
 
 echo "run-notebooks: ${#notebooks[@]} notebook(s), mode ${ALEXNET_MODE:-default (workshop on a CPU)}; outputs in build/notebooks/"
 "$PY" "$ROOT/scripts/check_notebooks.py" --root "$ROOT/notebooks" --out "$OUT" \
-  --cell-timeout "${CELL_TIMEOUT:-1800}" --startup-timeout "${STARTUP_TIMEOUT:-20}" "${args[@]}" "${notebooks[@]}" \
+  --cell-timeout "${CELL_TIMEOUT:-1800}" --startup-timeout "${STARTUP_TIMEOUT:-10}" "${args[@]}" "${notebooks[@]}" \
   | tee "$OUT.log"
 status=${PIPESTATUS[0]}
 summaries=("$(tail -n 1 "$OUT.log")")
