@@ -28,7 +28,7 @@ while (($#)); do
     --smoke|--workshop|--full) export ALEXNET_MODE="${1#--}" ;;
     --browser) BROWSER=1 ;;
     --max-rss-mb) args+=(--max-rss-mb "$2"); shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "run-notebooks.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     *) notebooks+=("$1") ;;
   esac
