@@ -189,6 +189,7 @@ class Run:
         self.html = None
         self.cells = []      # per code cell: seconds and memory after it
         self.startup_seconds = None   # until the kernel answered (last start)
+        self.current = None  # index of the cell being executed
 
 
 async def execute(nb, workdir, args, run, progress, log):
@@ -211,6 +212,7 @@ async def execute(nb, workdir, args, run, progress, log):
                 code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
                 for n, index in enumerate(code, 1):
                     progress(f"cell {n}/{len(code)}")
+                    run.current = index
                     begin = time.monotonic()
                     await client.async_execute_cell(nb.cells[index], index,
                                                     execution_count=client.code_cells_executed + 1)
@@ -258,7 +260,8 @@ def run_notebook(path, rel, args, progress):
             run.problems = [f"{where} failed:"] + error_lines(nb.cells[index] if index is not None else None, e)
             break
         except (CellTimeoutError, DeadKernelError) as e:
-            run.problems = [f"{type(e).__name__}: {first_line(e)}"]
+            where = cell_label(nb, run.current) if run.current is not None else "a cell"
+            run.problems = [f"{where}: {type(e).__name__}: {first_line(e)}"]
             break
         except RuntimeError as e:
             if any(s in str(e) for s in STARTUP_HANG):
@@ -286,10 +289,14 @@ def run_notebook(path, rel, args, progress):
                                 f"{args.max_rss_mb} MB")
         if not run.problems:
             run.status = "passed"
+        if run.expected == 0:
+            run.warnings.append("no cell declares an expected output (cell metadata alexnet.expect)")
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                run.warnings.append("stderr: " + ANSI.sub("", out["text"]).strip().splitlines()[0][:150])
+                text = ANSI.sub("", "".join(out["text"])).strip()
+                if text:
+                    run.warnings.append("stderr: " + text.splitlines()[0][:150])
             data = out.get("data", {})
             run.figures += sum("Plotly.newPlot" in h for h in html_outputs({"outputs": [out]}))
             run.images += "image/png" in data
@@ -350,7 +357,7 @@ def main():
     tty = sys.stdout.isatty()
     paths = [path.resolve() for path in args.notebooks]
     rels = [relative(path, args.root.resolve()) for path in paths]
-    width = max(len(str(rel.with_suffix(""))) for rel in rels)
+    width = max([len(str(rel.with_suffix(""))) for rel in rels] + [len("notebook")])
     results = []
     print(f"  {'notebook':<{width}}  {'result':<6} {'time':>7}  {'kernel peak':>19}  expected outputs", flush=True)
     for path, rel in zip(paths, rels):
