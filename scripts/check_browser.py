@@ -72,8 +72,9 @@ class Browser:
     def __init__(self, timeout_ms):
         self.exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
         if not self.exe:
-            sys.exit("check_browser: Chromium not found (Debian: apt-get install chromium; "
-                     "scripts/notebook-setup.sh --browser installs it)")
+            print("check_browser: Chromium not found (Debian: apt-get install chromium; "
+                  "scripts/notebook-setup.sh --browser installs it)\n0 passed, 1 failed, 0 skipped")
+            sys.exit(1)
         self.timeout_ms = timeout_ms
         self.isolation = self.namespace()
         self.profile = tempfile.mkdtemp(prefix="alexnet-chromium-")

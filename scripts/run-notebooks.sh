@@ -60,6 +60,7 @@ if ((BROWSER)); then
 fi
 # With the browser check, a closing line sums the parts' own ("N passed, N failed, N skipped").
 ((BROWSER)) && printf '%s\n' "${summaries[@]}" | awk '
-  /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ { p += $1; f += $3; s += $5; n++ }
-  END { if (n == 0) f = 1; printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+  /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ { p += $1; f += $3; s += $5; next }
+  { f += 1 }   # a part that crashed before its closing line
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
 exit "$status"
