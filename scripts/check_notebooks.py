@@ -34,7 +34,6 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-KINDS = ("table", "figure", "image")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: Messages of a kernel that never answered at start-up (retried), as jupyter_client/nbclient word them.
 STARTUP_HANG = ("Kernel didn't respond in", "Kernel died before replying to kernel_info")
