@@ -1,20 +1,52 @@
 #!/usr/bin/env bash
-# Sets up what is missing, then runs every test (both DJL engines) and prints Surefire's summary and
-# a last line "N passed, N failed".
+# Sets up what is missing, then runs every test and ends with "N passed, N failed, N skipped" over all
+# of them (exit status 1 when one failed):
+#   1. the Maven suite on both DJL engines (Surefire's reports);
+#   2. every notebook under notebooks/ (solutions too), executed headless in smoke mode on the java
+#      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 1.5 GB;
+#   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
+#      (screenshots in build/notebooks/), plus a probe that the network is really off;
+#   4. the checkers' own tests (scripts/test_checkers.py).
+# Before step 2 the toolkit jar is built when missing or older than the sources. SKIP_MAVEN=1 skips
+# step 1, for quick rounds on the notebooks.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-SKIP_JAR=1 bash scripts/setup.sh || exit 1
-rm -rf toolkit/target/surefire-reports
-mvn -B -ntp test
-status=$?
-# The closing line CI reads, summed over Surefire's reports.
-attr() { grep -o '<testsuite [^>]*' "$1" | grep -o " $2=\"[0-9]*\"" | head -n 1 | grep -o '[0-9][0-9]*'; }
-tests=0; bad=0; skipped=0
-for report in toolkit/target/surefire-reports/TEST-*.xml; do
-  [ -f "$report" ] || continue
-  tests=$((tests + $(attr "$report" tests)))
-  bad=$((bad + $(attr "$report" failures) + $(attr "$report" errors)))
-  skipped=$((skipped + $(attr "$report" skipped)))
-done
-echo "$((tests - bad - skipped)) passed, $bad failed, $skipped skipped"
-exit $status
+cd "$(dirname "$0")/.." || exit 2
+status=0
+summaries=()
+PY=/usr/bin/python3   # Debian's, with Jupyter (a pyenv python3 may come first on PATH)
+
+if [ -z "${SKIP_MAVEN:-}" ]; then
+  SKIP_JAR=1 bash scripts/setup.sh || exit 1
+  rm -rf toolkit/target/surefire-reports
+  mvn -B -ntp test || status=1
+  attr() { grep -o '<testsuite [^>]*' "$1" | grep -o " $2=\"[0-9]*\"" | head -n 1 | grep -o '[0-9][0-9]*'; }
+  tests=0; bad=0; skipped=0
+  for report in toolkit/target/surefire-reports/TEST-*.xml; do
+    [ -f "$report" ] || continue
+    tests=$((tests + $(attr "$report" tests)))
+    bad=$((bad + $(attr "$report" failures) + $(attr "$report" errors)))
+    skipped=$((skipped + $(attr "$report" skipped)))
+  done
+  ((bad)) && status=1
+  ((tests == 0 && status)) && bad=1   # the build broke before any test ran
+  echo "test: Maven: $((tests - bad - skipped)) passed, $bad failed, $skipped skipped"
+  summaries+=("$((tests - bad - skipped)) passed, $bad failed, $skipped skipped")
+fi
+
+echo "test: notebooks (smoke mode) and their HTML in a browser"
+mkdir -p build
+bash scripts/run-notebooks.sh --smoke --browser --max-rss-mb 1536 | tee build/test-notebooks.log
+((PIPESTATUS[0])) && status=1
+summaries+=("$(tail -n 1 build/test-notebooks.log)")
+
+echo "test: the checkers' own tests"
+JUPYTER_PATH="$PWD/build/jupyter" "$PY" scripts/test_checkers.py 2>&1 | tee build/test-checkers.log | tail -n 1
+((PIPESTATUS[0])) && { status=1; cat build/test-checkers.log; }
+summaries+=("$(tail -n 1 build/test-checkers.log)")
+
+# The closing line CI reads: the parts' own closing lines summed (a part without one counts as failed).
+printf '%s\n' "${summaries[@]}" | awk '
+  /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ { p += $1; f += $3; s += $5; next }
+  { f += 1 }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+exit "$status"

@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""Tests of the notebook checkers themselves: each check must fail on a notebook or page that lacks
+what it looks for. Run with /usr/bin/python3 from the project folder; ends with
+"N passed, N failed, N skipped". The browser tests need Chromium and the toolkit jar (for plotly.js),
+the kernel test the "java" kernel (JUPYTER_PATH=build/jupyter); each is skipped without them.
+"""
+import base64
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import check_browser  # noqa: E402
+import check_notebooks  # noqa: E402
+
+JAR = ROOT / "toolkit/target/alexnet-toolkit-0.1.0-SNAPSHOT-all.jar"
+
+
+def png(width, height, cut=0):
+    """A grey PNG, base64; `cut` drops bytes from the end of its pixel data."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    pixels = zlib.compress(b"".join(b"\0" + bytes([128] * width) for _ in range(height)))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", pixels[:len(pixels) - cut]) + chunk(b"IEND", b""))
+    return base64.b64encode(data).decode()
+
+
+def cell(expect, *outputs):
+    return {"cell_type": "code", "metadata": {"alexnet": {"expect": expect}}, "outputs": list(outputs)}
+
+
+def html(text):
+    return {"output_type": "display_data", "data": {"text/html": text}, "metadata": {}}
+
+
+def stdout(text):
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+def image(data):
+    return {"output_type": "display_data", "data": {"image/png": data}, "metadata": {}}
+
+
+class ExpectationTest(unittest.TestCase):
+    def problems(self, c):
+        return check_notebooks.check_expectations(c)[1]
+
+    def test_table(self):
+        self.assertEqual([], self.problems(cell("table", html("<p>x</p>"), html("<table><tr></tr></table>"))))
+        self.assertIn("expected a table", self.problems(cell("table", html("<p>no</p>")))[0])
+
+    def test_figure(self):
+        self.assertEqual([], self.problems(cell("figure", html("<div></div><script>Plotly.newPlot('a')</script>"))))
+        self.assertIn("expected a figure", self.problems(cell("figure", html("<table></table>")))[0])
+
+    def test_image_must_decode(self):
+        self.assertEqual([], self.problems(cell("image", image(png(30, 20)))))
+        self.assertIn("expected an image", self.problems(cell("image", html("<img>")))[0])
+        self.assertIn("does not decode", self.problems(cell("image", image(png(30, 20, cut=9))))[0])
+        self.assertIn("no PNG signature", self.problems(cell("image", image(base64.b64encode(b"GIF89a").decode())))[0])
+
+    def test_text(self):
+        c = cell("text:test accuracy: 0\\.\\d+", stdout("epoch 1\n"), stdout("test accuracy: 0.812 on 250 images\n"))
+        self.assertEqual([], self.problems(c))
+        self.assertIn("expected stdout matching", self.problems(cell("text:accuracy: 0\\.9", stdout("accuracy: 0.8\n")))[0])
+        # Only standard output counts, not an error stream.
+        c = cell("text:done", {"output_type": "stream", "name": "stderr", "text": "done"})
+        self.assertEqual(1, len(self.problems(c)))
+
+    def test_several_kinds_and_mistakes(self):
+        c = cell(["table", "figure"], html("<table></table>"))
+        self.assertEqual((2, 1), (check_notebooks.check_expectations(c)[0], len(self.problems(c))))
+        self.assertIn("unknown expect kind", self.problems(cell("tabel", html("<table>")))[0])
+        self.assertIn("bad regular expression", self.problems(cell("text:(", stdout("(")))[0])
+        self.assertEqual((0, []), check_notebooks.check_expectations({"cell_type": "code", "metadata": {}}))
+
+
+@unittest.skipUnless(shutil.which("chromium") and JAR.exists(), "needs chromium and the toolkit jar")
+class BrowserTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        with zipfile.ZipFile(JAR) as jar:
+            cls.plotly = jar.read("org/alexnet/plot/plotly.min.js").decode()
+        cls.tmp = Path(tempfile.mkdtemp(prefix="alexnet-test-browser-"))
+        cls.browser = check_browser.Browser(10000)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        shutil.rmtree(cls.browser.profile, ignore_errors=True)
+
+    def page(self, name, body, figures=1, images=0):
+        path = self.tmp / f"{name}.html"
+        path.write_text(f"<!DOCTYPE html><html><head></head><body>{body}</body></html>", encoding="utf-8")
+        return check_browser.check(self.browser, {"name": name, "html": str(path), "figures": figures,
+                                                  "images": images}, self.tmp)
+
+    FIGURE = """<div id="f" class="alexnet-plot"></div>
+<script>Plotly.newPlot('f', [{x: [1, 2, 3], y: [2, 1, 3], type: 'scatter'}], {title: {text: 't'}});</script>"""
+
+    def test_embedded_plotly_draws(self):
+        ok, text, problems, _ = self.page("drawn", f"<script>{self.plotly}</script>{self.FIGURE}")
+        self.assertTrue(ok, problems)
+        self.assertIn("figures 1/1 drawn", text)
+
+    def test_cdn_plotly_does_not_draw_offline(self):
+        body = f'<script src="{check_browser.CDN_URL}"></script>{self.FIGURE}'
+        ok, _, problems, _ = self.page("cdn", body)
+        self.assertFalse(ok)
+        self.assertIn("figure not drawn: f", problems[0])
+
+    def test_missing_figure_div_and_broken_image(self):
+        bad = "data:image/png;base64," + png(4, 4)[:20]
+        ok, _, problems, _ = self.page("broken", f'<img src="data:image/png;base64,{png(4, 4)}"><img src="{bad}">',
+                                       figures=1, images=2)
+        self.assertFalse(ok)
+        self.assertEqual(2, len(problems), problems)
+        self.assertIn("1 figure outputs, the page only 0", problems[0])
+        self.assertIn("image did not decode", problems[1])
+
+    def test_network_is_off(self):
+        found = self.browser.probe(self.tmp / "probe.html")[True]
+        self.assertEqual({check_browser.CDN_URL, check_browser.CONTROL_URL}, set(found))
+        self.assertTrue(all(v.startswith("blocked") for v in found.values()), found)
+
+
+@unittest.skipUnless((ROOT / "build/jupyter/kernels/java/kernel.json").exists(), "needs the java kernel")
+class KernelTest(unittest.TestCase):
+    def test_a_failing_cell_fails_the_notebook(self):
+        nb = {"cells": [
+            {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+             "source": "System.out.println(\"first\");"},
+            {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [],
+             "source": "int broken = ;"},
+            {"cell_type": "code", "execution_count": None, "id": "c",
+             "metadata": {"alexnet": {"expect": "text:never"}}, "outputs": [], "source": "System.out.println(1);"}],
+            "metadata": {"kernelspec": {"display_name": "Java", "language": "java", "name": "java"}},
+            "nbformat": 4, "nbformat_minor": 5}
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "broken.ipynb"
+            path.write_text(json.dumps(nb))
+            env = dict(os.environ, JUPYTER_PATH=str(ROOT / "build/jupyter"))
+            done = subprocess.run([sys.executable, str(HERE / "check_notebooks.py"), "--root", tmp,
+                                   "--out", str(Path(tmp) / "out"), str(path)],
+                                  capture_output=True, text=True, env=env, timeout=300)
+            self.assertEqual(1, done.returncode, done.stdout + done.stderr)
+            self.assertIn("broken", done.stdout)
+            self.assertIn("FAILED", done.stdout)
+            self.assertIn("cell 2 (int broken = ;) failed", done.stdout)
+            self.assertIn("illegal start of expression", done.stdout)
+            self.assertTrue(done.stdout.rstrip().endswith("0 passed, 1 failed, 0 skipped"), done.stdout)
+            executed = json.loads((Path(tmp) / "out/broken.ipynb").read_text())
+            self.assertEqual("first\n", "".join(executed["cells"][0]["outputs"][0]["text"]))
+            self.assertEqual([], executed["cells"][2]["outputs"])   # nothing runs after the error
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=1).result
+    bad = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    print(f"{result.testsRun - bad - skipped} passed, {bad} failed, {skipped} skipped")
+    sys.exit(1 if bad else 0)
