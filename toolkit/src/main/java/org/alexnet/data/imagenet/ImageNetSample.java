@@ -205,6 +205,10 @@ public final class ImageNetSample {
 
     /** The image as a JPEG of the given quality. */
     public static byte[] jpeg(BufferedImage image, float quality) throws IOException {
+        return encodeJpeg(new IIOImage(image, null, null), quality);
+    }
+
+    private static byte[] encodeJpeg(IIOImage image, float quality) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
@@ -212,7 +216,7 @@ public final class ImageNetSample {
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             p.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(image, null, null), p);
+            writer.write(null, image, p);
         } finally {
             writer.dispose();
         }
@@ -240,18 +244,7 @@ public final class ImageNetSample {
                 raster.setPixel(x, y, new int[] {255 - c, 255 - m, 255 - ye, 255 - k});
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(0.95f);
-            writer.write(null, new IIOImage(raster, null, null), p);
-        } finally {
-            writer.dispose();
-        }
-        return withAdobeMarker(bytes.toByteArray(), 0);
+        return withAdobeMarker(encodeJpeg(new IIOImage(raster, null, null), 0.95f), 0);
     }
 
     /** Inserts an Adobe APP14 segment (transform flag {@code transform}) after the SOI marker. */
