@@ -129,6 +129,15 @@ public final class Predictions {
         return size() == 0 ? Double.NaN : (double) right / size();
     }
 
+    /** Counts {@code [true][predicted]} over {@code classes} classes, as {@link Evaluation#getConfusion()}. */
+    public long[][] confusion(int classes) {
+        long[][] c = new long[classes][classes];
+        for (int i = 0; i < size(); i++) {
+            c[labels[i]][predicted[i]]++;
+        }
+        return c;
+    }
+
     /** Positions (0..size-1) of the wrong predictions, most confident first. */
     public int[] mistakes() {
         List<Integer> wrong = new ArrayList<>();

@@ -111,6 +111,11 @@ public enum NotebookMode {
         }
     }
 
+    /** Test images for the final evaluation (notebook 03): all 10,000 except in SMOKE mode (0 = all). */
+    public int evaluationImages() {
+        return this == SMOKE ? 250 : 0;
+    }
+
     /** Training images searched for nearest neighbours (notebook 05); their fc7 features stay in memory. */
     public int retrievalImages() {
         switch (this) {

@@ -36,6 +36,10 @@ class PredictionsTest {
         assertEquals(Math.exp(1.5) / (Math.exp(1.5) + 2 * Math.E), p.confidence(2), 1e-6);
         assertArrayEquals(new int[] {1, 2}, p.mistakes(), "most confident mistake first");
         assertArrayEquals(new int[] {2}, p.mistakes(0, 1));
+        long[][] c = p.confusion(3);
+        assertArrayEquals(new long[] {1, 1, 0}, c[0]);
+        assertArrayEquals(new long[] {0, 0, 0}, c[1]);
+        assertArrayEquals(new long[] {0, 1, 1}, c[2]);
     }
 
     @Test
