@@ -39,6 +39,18 @@ public final class ImageGrid {
      *     {@code rows * (h*scale + captionHeight + gap) + gap} pixels
      */
     public static BufferedImage grid(List<BufferedImage> tiles, List<String> captions, int columns, int scale, int gap) {
+        return grid(tiles, captions, null, columns, scale, gap);
+    }
+
+    /**
+     * Lays out {@code tiles} row by row, with a frame around some of them.
+     *
+     * @param captions one caption per tile (lines separated by '\n'), or null for none
+     * @param frames one colour per tile, drawn in the gap around it (null entries: no frame), or null
+     * @param gap pixels between tiles; frames are {@code gap / 2} pixels wide
+     */
+    public static BufferedImage grid(
+            List<BufferedImage> tiles, List<String> captions, List<Color> frames, int columns, int scale, int gap) {
         if (tiles.isEmpty()) {
             throw new IllegalArgumentException("no tiles to lay out");
         }
@@ -47,6 +59,9 @@ public final class ImageGrid {
         }
         if (captions != null && captions.size() != tiles.size()) {
             throw new IllegalArgumentException(tiles.size() + " tiles but " + captions.size() + " captions");
+        }
+        if (frames != null && frames.size() != tiles.size()) {
+            throw new IllegalArgumentException(tiles.size() + " tiles but " + frames.size() + " frames");
         }
         int w = tiles.get(0).getWidth();
         int h = tiles.get(0).getHeight();
@@ -58,7 +73,8 @@ public final class ImageGrid {
         }
         int cols = Math.min(columns, tiles.size());
         int rows = (tiles.size() + cols - 1) / cols;
-        int captionHeight = captions == null ? 0 : captionHeight();
+        int lines = captions == null ? 0 : captions.stream().mapToInt(c -> c.split("\n", -1).length).max().orElse(1);
+        int captionHeight = lines * captionHeight();
         int cellW = w * scale + gap;
         int cellH = h * scale + captionHeight + gap;
         BufferedImage out = new BufferedImage(cols * cellW + gap, rows * cellH + gap, BufferedImage.TYPE_INT_RGB);
@@ -66,18 +82,116 @@ public final class ImageGrid {
         try {
             g.setColor(new Color(BACKGROUND));
             g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            int frame = gap / 2;
             for (int i = 0; i < tiles.size(); i++) {
                 int x0 = gap + (i % cols) * cellW;
                 int y0 = gap + (i / cols) * cellH;
+                if (frames != null && frames.get(i) != null && frame > 0) {
+                    g.setColor(frames.get(i));
+                    g.fillRect(x0 - frame, y0 - frame, w * scale + 2 * frame, h * scale + 2 * frame);
+                }
                 copyScaled(tiles.get(i), out, x0, y0, scale);
                 if (captions != null) {
-                    drawCaption(g, captions.get(i), x0, y0 + h * scale, w * scale, captionHeight);
+                    String[] parts = captions.get(i).split("\n", -1);
+                    Color colour = frames != null && frames.get(i) != null ? frames.get(i).darker() : Color.BLACK;
+                    for (int l = 0; l < parts.length; l++) {
+                        drawCaption(g, parts[l], x0, y0 + h * scale + l * captionHeight(), w * scale,
+                                captionHeight(), l == 0 ? Color.BLACK : colour);
+                    }
                 }
             }
         } finally {
             g.dispose();
         }
         return out;
+    }
+
+    /** Frame colour of a correct prediction in {@link #predictions}. */
+    public static final Color RIGHT = new Color(0x2E, 0x9E, 0x44);
+
+    /** Frame colour of a wrong prediction in {@link #predictions}. */
+    public static final Color WRONG = new Color(0xD6, 0x27, 0x28);
+
+    /**
+     * Examples with the model's answers: each tile captioned with the predicted class and, for a
+     * mistake, the true one ("is Shirt"); green frames for right answers, red for mistakes.
+     *
+     * @param positions which of the predictions to show (e.g. {@code predictions.mistakes()})
+     */
+    public static BufferedImage predictions(
+            FashionMnist data, org.alexnet.eval.Predictions predictions, int[] positions, int columns, int scale) {
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        List<Color> frames = new ArrayList<>();
+        List<String> names = data.getClassNames();
+        for (int p : positions) {
+            tiles.add(data.getImage(predictions.index(p)));
+            boolean right = predictions.correct(p);
+            captions.add(names.get(predictions.predicted(p)) + "\n"
+                    + (right ? "right" : "is " + names.get(predictions.label(p))));
+            frames.add(right ? RIGHT : WRONG);
+        }
+        return grid(tiles, captions, frames, columns, scale, 6);
+    }
+
+    /**
+     * Feature maps of one example, e.g. conv1's output of shape (96, 55, 55), one grey tile per map
+     * (the first {@code count}), each stretched to its own minimum (black) and maximum (white).
+     *
+     * @param maps shape (C, H, W) or (1, C, H, W)
+     */
+    public static BufferedImage featureMaps(NDArray maps, int count, int columns, int scale) {
+        return featureMaps(maps, count, columns, scale, Float.NaN, Float.NaN);
+    }
+
+    /**
+     * Feature maps on one common scale: {@code low} is black, {@code high} white, values outside are
+     * clipped; so maps of two layers (before and after LRN, say) can be compared by brightness. NaN
+     * bounds stretch each map on its own.
+     */
+    public static BufferedImage featureMaps(NDArray maps, int count, int columns, int scale, float low, float high) {
+        long[] shape = maps.getShape().getShape();
+        if (shape.length == 4 && shape[0] == 1) {
+            shape = new long[] {shape[1], shape[2], shape[3]};
+        }
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("expected maps of shape (C, H, W), got " + maps.getShape());
+        }
+        return featureMaps(maps.toType(DataType.FLOAT32, false).toFloatArray(), shape, count, columns, scale, low, high);
+    }
+
+    /** {@link #featureMaps(NDArray, int, int, int, float, float)} from host values in (C, H, W) order. */
+    public static BufferedImage featureMaps(
+            float[] values, long[] shape, int count, int columns, int scale, float low, float high) {
+        int c = Math.toIntExact(shape[0]);
+        int h = Math.toIntExact(shape[1]);
+        int w = Math.toIntExact(shape[2]);
+        if ((long) c * h * w != values.length) {
+            throw new IllegalArgumentException("shape does not match the number of values");
+        }
+        boolean own = Float.isNaN(low) || Float.isNaN(high);
+        List<BufferedImage> tiles = new ArrayList<>();
+        for (int m = 0; m < Math.min(count, c); m++) {
+            int offset = m * h * w;
+            float min = low;
+            float max = high;
+            if (own) {
+                min = Float.POSITIVE_INFINITY;
+                max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < h * w; p++) {
+                    min = Math.min(min, values[offset + p]);
+                    max = Math.max(max, values[offset + p]);
+                }
+            }
+            BufferedImage tile = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < h * w; p++) {
+                float v = Math.max(min, Math.min(max, values[offset + p]));
+                int g = toByte(v, min, max);
+                tile.setRGB(p % w, p / w, (g << 16) | (g << 8) | g);
+            }
+            tiles.add(tile);
+        }
+        return grid(tiles, null, columns, scale, 1);
     }
 
     /** Height of the caption strip under each tile. */
@@ -209,10 +323,10 @@ public final class ImageGrid {
         }
     }
 
-    private static void drawCaption(Graphics2D g, String text, int x, int y, int width, int height) {
+    private static void drawCaption(Graphics2D g, String text, int x, int y, int width, int height, Color colour) {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, CAPTION_FONT_SIZE));
-        g.setColor(Color.BLACK);
+        g.setColor(colour);
         FontMetrics fm = g.getFontMetrics();
         String s = text;
         // Shorten to the tile's width ("Ankle boot" under a 28 px tile would spill into its neighbour).
