@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.train.Recipe;
 
 /**
@@ -136,6 +137,39 @@ public enum NotebookMode {
     /** Neighbours shown per query (the paper's Figure 4 shows six). */
     public int neighbours() {
         return 6;
+    }
+
+    /**
+     * The stand-in for ImageNet that notebook 04 writes (Fashion-MNIST garments as colour JPEGs in the
+     * ILSVRC layout, with the odd and broken files): 10 classes with 12, 60 or 300 training and 4, 10
+     * or 50 validation images per class.
+     */
+    public ImageNetSample.Builder imageNetSample() {
+        ImageNetSample.Builder b = ImageNetSample.builder().optClasses(10);
+        switch (this) {
+            case SMOKE:
+                return b.optTrainPerClass(12).optValidationPerClass(4).optShorterSide(100, 200);
+            case WORKSHOP:
+                return b.optTrainPerClass(60).optValidationPerClass(10);
+            default:
+                return b.optTrainPerClass(300).optValidationPerClass(50);
+        }
+    }
+
+    /**
+     * Training on that sample (notebook 04): the paper's recipe with small crops on a CPU (72 px of 82,
+     * batch 32; 1 epoch in SMOKE, 6 in WORKSHOP) and the paper's 224 of 256 with a GPU (10 epochs).
+     */
+    public Recipe imageNetRecipe() {
+        Recipe.Builder b = Recipe.paper().toBuilder();
+        switch (this) {
+            case SMOKE:
+                return b.resolution(72).batchSize(32).epochs(1).build();
+            case WORKSHOP:
+                return b.resolution(72).batchSize(32).epochs(6).build();
+            default:
+                return b.epochs(10).build();
+        }
     }
 
     /** Batch size for inference passes (feature extraction, predictions). */

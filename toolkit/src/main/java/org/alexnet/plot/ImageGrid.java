@@ -28,6 +28,36 @@ public final class ImageGrid {
     private ImageGrid() {}
 
     /**
+     * Pictures of different sizes as equal {@code side x side} tiles, all shrunk (or enlarged) by one
+     * common factor so that the largest fits, and drawn at the top-left of their tile: relative sizes
+     * stay visible, as when showing photographs of various sizes side by side.
+     */
+    public static List<BufferedImage> atCommonScale(List<BufferedImage> images, int side) {
+        int largest = 1;
+        for (BufferedImage img : images) {
+            largest = Math.max(largest, Math.max(img.getWidth(), img.getHeight()));
+        }
+        double factor = (double) side / largest;
+        List<BufferedImage> out = new java.util.ArrayList<>(images.size());
+        for (BufferedImage img : images) {
+            BufferedImage tile = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = tile.createGraphics();
+            try {
+                g.setColor(new Color(BACKGROUND));
+                g.fillRect(0, 0, side, side);
+                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(img, 0, 0, Math.max(1, (int) Math.round(img.getWidth() * factor)),
+                        Math.max(1, (int) Math.round(img.getHeight() * factor)), null);
+            } finally {
+                g.dispose();
+            }
+            out.add(tile);
+        }
+        return out;
+    }
+
+    /**
      * Lays out {@code tiles} row by row.
      *
      * @param tiles pictures of equal size (grey ones as TYPE_BYTE_GRAY, others through getRGB)
