@@ -21,7 +21,7 @@ JUPYTER=/usr/bin/jupyter
 # The notebooks' tensors live in MXNet's native memory, not on the Java heap: 1 GB of heap is plenty
 # (the JVM's default is a quarter of the machine's memory). The serial collector keeps the JVM's own
 # overhead small on Binder's 1-2 cores.
-KERNEL_JAVA_OPTS="${KERNEL_JAVA_OPTS:--Xmx1g -XX:+UseSerialGC}"
+KERNEL_JAVA_OPTS="${KERNEL_JAVA_OPTS:--Xmx640m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=96m}"
 CHECK=1 USER_SPEC=0 BROWSER=0
 for arg in "$@"; do
   case "$arg" in
@@ -81,7 +81,9 @@ print(json.dumps({
     "language": "java",
     "interrupt_mode": "message",
     "env": {"RJK_TIMEOUT_MILLIS": "-1", "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "",
-            "RJK_CLASSPATH": "", "RJK_MIMA_CACHE": cache},
+            "RJK_CLASSPATH": "", "RJK_MIMA_CACHE": cache,
+            # Fewer glibc malloc arenas: the engines' many threads otherwise each keep their own.
+            "MALLOC_ARENA_MAX": "2"},
 }, indent=2))
 EOF
 if cmp -s "$SPEC_DIR/kernel.json.new" "$SPEC_DIR/kernel.json"; then
