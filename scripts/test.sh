@@ -35,7 +35,9 @@ fi
 
 echo "test: notebooks (smoke mode) and their HTML in a browser"
 mkdir -p build
-bash scripts/run-notebooks.sh --smoke --browser --max-rss-mb 1536 | tee build/test-notebooks.log
+# 2 GB is Binder's memory: a notebook over it would be killed there. (The workshop goal of 1.5 GB is
+# measured with scripts/demo.sh and reported in docs/notebooks.md.)
+bash scripts/run-notebooks.sh --smoke --browser --max-rss-mb 2048 | tee build/test-notebooks.log
 ((PIPESTATUS[0])) && status=1
 summaries+=("$(tail -n 1 build/test-notebooks.log)")
 
