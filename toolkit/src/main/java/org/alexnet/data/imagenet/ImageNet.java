@@ -176,18 +176,14 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         return new Shape(3, crop, crop);
     }
 
-    /**
-     * Decodes image {@code index} and scales its shorter side to {@link #SCALE}.
-     *
-     * @throws UnreadableImageException when the file cannot be decoded
-     */
-    public BufferedImage loadScaled(int index) throws IOException {
-        return Images.resizeShorterSide(ImageDecoder.read(files.get(index)), scale);
-    }
-
     /** Image {@code index} scaled and centre-cropped to 256 x 256, before mean subtraction (0..255). */
     public FloatImage loadCentered(int index) throws IOException {
-        return FloatImage.of(Images.resizeShorterSideCentred(ImageDecoder.read(files.get(index)), scale, scale));
+        return FloatImage.of(centred(index));
+    }
+
+    /** Image {@code index} decoded, its shorter side scaled to 256 and its central 256 x 256 kept. */
+    private BufferedImage centred(int index) throws IOException {
+        return Images.resizeShorterSideCentred(ImageDecoder.read(files.get(index)), scale, scale);
     }
 
     /**
@@ -197,10 +193,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
      * @throws UnreadableImageException when the file cannot be decoded
      */
     public void write(int index, int epoch, float[] dest, int offset) throws IOException {
-        BufferedImage img = Images.resizeShorterSideCentred(ImageDecoder.read(files.get(index)), scale, scale);
-        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-        int w = img.getWidth();
-        int[] c0 = {0, 0};
+        byte[] px = ((DataBufferByte) centred(index).getRaster().getDataBuffer()).getData();
         float[] m = mean == null ? null : mean.data();
         if (mode == Mode.TRAIN) {
             // Same draws in the same order as RandomCrop, RandomFlip, PcaLighting chained.
@@ -208,28 +201,31 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
             int[] o = RandomCrop.offset(scale, scale, crop, r);
             boolean flip = RandomFlip.draw(r);
             float[] shift = lighting == null ? new float[3] : lighting.shift(lighting.drawAlphas(r));
-            writePatch(px, w, c0, m, o[0], o[1], flip, shift, dest, offset);
+            writePatch(px, m, o[0], o[1], flip, shift, dest, offset);
         } else if (mode == Mode.CENTER) {
             int[] o = CenterCrop.offset(scale, scale, crop);
-            writePatch(px, w, c0, m, o[0], o[1], false, new float[3], dest, offset);
+            writePatch(px, m, o[0], o[1], false, new float[3], dest, offset);
         } else {
             int[][] corners = TenCrop.offsets(scale, scale, crop);
             int row = 3 * crop * crop;
             for (int k = 0; k < TenCrop.COUNT; k++) {
                 int[] o = corners[k % 5];
-                writePatch(px, w, c0, m, o[0], o[1], k >= 5, new float[3], dest, offset + k * row);
+                writePatch(px, m, o[0], o[1], k >= 5, new float[3], dest, offset + k * row);
             }
         }
     }
 
-    /** One pass: crop (top, left) of the central patch, flip, subtract the mean, add the colour shift. */
-    private void writePatch(byte[] px, int w, int[] c0, float[] m, int top, int left, boolean flip, float[] shift,
+    /**
+     * One pass over the scale x scale BGR pixels {@code px}: crop (top, left), flip, subtract the
+     * mean, add the colour shift.
+     */
+    private void writePatch(byte[] px, float[] m, int top, int left, boolean flip, float[] shift,
             float[] dest, int offset) {
         int plane = crop * crop;
         for (int c = 0; c < 3; c++) {
             int bgr = 2 - c;
             for (int y = 0; y < crop; y++) {
-                int srcRow = (c0[0] + top + y) * w + c0[1];
+                int srcRow = (top + y) * scale;
                 int meanRow = (c * scale + top + y) * scale;
                 int out = offset + c * plane + y * crop;
                 for (int x = 0; x < crop; x++) {
