@@ -1,9 +1,7 @@
 package org.alexnet.train;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,9 +20,10 @@ import java.util.zip.CheckedOutputStream;
  * optimiser's momentum buffers, the learning-rate state, the recipe, the history and free-form
  * metadata (model variant, engine, dataset).
  *
- * <p>Layout: magic, format version, a properties block, the parameters as written by
- * {@link Block#saveParameters}, the optimiser state, then a trailer with the payload length and its
- * CRC-32. Files are written through {@link AtomicFiles}, so a kill or a full disk leaves the previous
+ * <p>Layout: magic, format version, a properties block, the parameters (count, then name and array
+ * for each, in {@link Block#getParameters} order), the optimiser state, then a trailer with the payload
+ * length and its CRC-32. Arrays go through {@link ArrayStreams} in 1 MB slices, never whole on the
+ * Java heap, so a notebook kernel's small heap can save and load AlexNet. Files are written through {@link AtomicFiles}, so a kill or a full disk leaves the previous
  * checkpoint in place, and a truncated or damaged file is detected before anything is loaded.
  */
 public final class Checkpoint {
@@ -36,20 +35,18 @@ public final class Checkpoint {
     public static final String BEST = "best.ckpt";
 
     private static final byte[] MAGIC = "ALEXNET-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int TRAILER = Long.BYTES + Long.BYTES;
 
     /** The properties block and where the binary sections start, from a verified file. */
     public static final class Header {
+        private final Path file;
         private final Properties properties;
-        private final byte[] payload;
-        private final int payloadLength;
-        private final int binaryOffset;
+        private final long binaryOffset;
 
-        Header(Properties properties, byte[] payload, int payloadLength, int binaryOffset) {
+        Header(Path file, Properties properties, long binaryOffset) {
+            this.file = file;
             this.properties = properties;
-            this.payload = payload;
-            this.payloadLength = payloadLength;
             this.binaryOffset = binaryOffset;
         }
 
@@ -65,28 +62,29 @@ public final class Checkpoint {
         /** Loads the parameters into {@code block} and the optimiser state into {@code optimizer}. */
         public void restore(Block block, PaperSgd optimizer, NDManager manager, ParameterNames names)
                 throws IOException {
-            // DJL takes the shapes from the file, so a checkpoint of another network would load
-            // silently; compare with the shapes this network was initialised with.
-            java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
-            block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
-            try (DataInputStream in = new DataInputStream(
-                    new ByteArrayInputStream(payload, binaryOffset, payloadLength - binaryOffset))) {
-                block.loadParameters(manager, in);
-                for (var p : block.getParameters()) {
-                    ai.djl.ndarray.types.Shape got = p.getValue().getArray().getShape();
-                    if (!got.equals(expected.get(p.getKey()))) {
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                in.skipNBytes(binaryOffset);
+                var parameters = block.getParameters();
+                int count = in.readInt();
+                if (count != parameters.size()) {
+                    throw new CheckpointException(
+                            "checkpoint does not fit this model: it holds " + count + " parameters, the model has "
+                                    + parameters.size() + "; use the same model options as the run that wrote it");
+                }
+                for (var p : parameters) {
+                    String name = in.readUTF();
+                    if (!name.equals(p.getKey())) {
                         throw new CheckpointException(
-                                "checkpoint does not fit this model: " + p.getKey() + " is " + got + " in the file but "
-                                        + expected.get(p.getKey()) + " in the model; use the same model options as the run that wrote it");
+                                "checkpoint does not fit this model: it holds " + name + " where the model has " + p.getKey()
+                                        + "; use the same model options as the run that wrote it");
                     }
+                    ArrayStreams.readInto(in, p.getValue().getArray(), name);
                 }
                 if (optimizer != null) {
                     optimizer.loadState(in, manager, names::idOf);
                 }
-            } catch (MalformedModelException e) {
-                throw new CheckpointException(
-                        "checkpoint does not fit this model (" + e.getMessage()
-                                + "): use the same --model options as the run that wrote it", e);
+            } catch (java.io.EOFException e) {
+                throw new CheckpointException(file + " ended early while loading: delete it and start again", e);
             }
         }
 
@@ -118,7 +116,12 @@ public final class Checkpoint {
                 byte[] props = text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 data.writeInt(props.length);
                 data.write(props);
-                block.saveParameters(data);
+                var parameters = block.getParameters();
+                data.writeInt(parameters.size());
+                for (var p : parameters) {
+                    data.writeUTF(p.getKey());
+                    ArrayStreams.write(data, p.getValue().getArray());
+                }
                 optimizer.saveState(data, names::nameOf);
                 data.flush();
                 long length = counted.count;
@@ -157,41 +160,44 @@ public final class Checkpoint {
      *     damaged
      */
     public static Header read(Path file) throws IOException {
-        byte[] all;
+        long size;
         try {
-            all = Files.readAllBytes(file);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
         }
-        if (all.length < MAGIC.length + TRAILER || !startsWithMagic(all)) {
-            throw new CheckpointException(file + " is not an AlexNet checkpoint (or is truncated to " + all.length + " bytes)");
-        }
-        ByteBuffer tail = ByteBuffer.wrap(all, all.length - TRAILER, TRAILER);
-        long length = tail.getLong();
-        long crcValue = tail.getLong();
-        if (length != all.length - TRAILER) {
-            throw new CheckpointException(
-                    file + " is truncated or damaged (" + all.length + " bytes; its trailer does not match):"
-                            + " delete it and resume from an earlier copy, or start again");
-        }
+        int[] propsLength = new int[1];
+        Properties properties = readProperties(file, size >= MAGIC.length + TRAILER, propsLength);
+        long length;
+        long crcValue;
         CRC32 crc = new CRC32();
-        crc.update(all, 0, (int) length);
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer tail = ByteBuffer.allocate(TRAILER);
+            channel.read(tail, size - TRAILER);
+            tail.flip();
+            length = tail.getLong();
+            crcValue = tail.getLong();
+            if (length != size - TRAILER) {
+                throw new CheckpointException(
+                        file + " is truncated or damaged (" + size + " bytes; its trailer does not match):"
+                                + " delete it and resume from an earlier copy, or start again");
+            }
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+            long position = 0;
+            while (position < length) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), length - position));
+                int n = channel.read(chunk, position);
+                if (n < 0) {
+                    throw new CheckpointException(file + " is truncated: delete it and start again");
+                }
+                crc.update(chunk.array(), 0, n);
+                position += n;
+            }
+        }
         if (crc.getValue() != crcValue) {
             throw new CheckpointException(file + " is damaged (checksum mismatch): delete it and start again");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, (int) length))) {
-            in.skipNBytes(MAGIC.length);
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads " + VERSION);
-            }
-            byte[] props = new byte[in.readInt()];
-            in.readFully(props);
-            Properties p = new Properties();
-            p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
-            int offset = MAGIC.length + Integer.BYTES + Integer.BYTES + props.length;
-            return new Header(p, all, (int) length, offset);
-        }
+        return new Header(file, properties, MAGIC.length + Integer.BYTES + Integer.BYTES + propsLength[0]);
     }
 
     /**
@@ -199,24 +205,34 @@ public final class Checkpoint {
      * arrays: for deciding how to rebuild a run before {@link #read(Path)} loads it.
      */
     public static Properties readProperties(Path file) throws IOException {
+        return readProperties(file, true, new int[1]);
+    }
+
+    /** The properties block; its length in bytes goes to {@code length[0]}. */
+    private static Properties readProperties(Path file, boolean longEnough, int[] length) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!startsWithMagic(magic)) {
-                throw new CheckpointException(file + " is not an AlexNet checkpoint");
+            if (!longEnough || in.readNBytes(magic, 0, magic.length) < magic.length || !startsWithMagic(magic)) {
+                throw new CheckpointException(file + " is not an AlexNet checkpoint (or is truncated)");
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads " + VERSION);
+                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads " + VERSION
+                        + ": evaluate or resume it with the toolkit version that wrote it, or train again");
             }
-            byte[] props = new byte[in.readInt()];
+            int n = in.readInt();
+            if (n < 0 || n > Files.size(file)) {
+                throw new java.io.EOFException();
+            }
+            byte[] props = new byte[n];
             in.readFully(props);
             Properties p = new Properties();
             p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
+            length[0] = props.length;
             return p;
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
-        } catch (java.io.EOFException | NegativeArraySizeException e) {
+        } catch (java.io.EOFException e) {
             throw new CheckpointException(file + " is truncated or damaged: delete it and start again");
         }
     }

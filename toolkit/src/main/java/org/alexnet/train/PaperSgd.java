@@ -70,9 +70,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         out.writeInt(velocity.size());
         for (Map.Entry<String, Map<Device, NDArray>> e : velocity.entrySet()) {
             out.writeUTF(idToName.apply(e.getKey()));
-            byte[] bytes = e.getValue().values().iterator().next().encode();
-            out.writeInt(bytes.length);
-            out.write(bytes);
+            ArrayStreams.write(out, e.getValue().values().iterator().next());
         }
     }
 
@@ -83,9 +81,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            NDArray v = manager.decode(bytes);
+            NDArray v = ArrayStreams.read(in, manager);
             v.detach(); // owned by the optimizer, like DJL's own optimizer state
             Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
             perDevice.put(v.getDevice(), v);
