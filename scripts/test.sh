@@ -3,7 +3,7 @@
 # of them (exit status 1 when one failed):
 #   1. the Maven suite on both DJL engines (Surefire's reports);
 #   2. every notebook under notebooks/ (solutions too), executed headless in smoke mode on the java
-#      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 1.5 GB;
+#      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 2 GB (Binder's memory);
 #   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
 #      (screenshots in build/notebooks/), plus a probe that the network is really off;
 #   4. the checkers' own tests (scripts/test_checkers.py).
