@@ -22,9 +22,10 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p>Layout: magic, format version, a properties block, the parameters (count, then name and array
  * for each, in {@link Block#getParameters} order), the optimiser state, then a trailer with the payload
- * length and its CRC-32. Arrays go through {@link ArrayStreams} in 1 MB slices, never whole on the
- * Java heap, so a notebook kernel's small heap can save and load AlexNet. Files are written through {@link AtomicFiles}, so a kill or a full disk leaves the previous
- * checkpoint in place, and a truncated or damaged file is detected before anything is loaded.
+ * length and its CRC-32. Arrays go through {@link ArrayStreams}, never whole on the Java heap, so a
+ * notebook kernel's small heap can save and load AlexNet. Files are written through
+ * {@link AtomicFiles}, so a kill or a full disk leaves the previous checkpoint in place, and a
+ * truncated or damaged file is detected before anything is loaded.
  */
 public final class Checkpoint {
 
