@@ -22,7 +22,10 @@ import java.nio.ByteOrder;
  * elements in row-major order.
  */
 final class ArrayStreams {
-    static final int CHUNK_BYTES = 1 << 20;
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    /** The start of an array record: element type and shape. */
+    private record Header(DataType type, Shape shape) {}
 
     private ArrayStreams() {}
 
@@ -86,10 +89,11 @@ final class ArrayStreams {
     }
 
     /** The data type and shape at the start of an array record, after checking its byte order. */
-    private static Shape readHeader(DataInputStream in, DataType[] type) throws IOException {
+    private static Header readHeader(DataInputStream in) throws IOException {
         String typeName = in.readUTF();
+        DataType type;
         try {
-            type[0] = DataType.valueOf(typeName);
+            type = DataType.valueOf(typeName);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint holds an array of unknown type " + typeName + ": it is damaged or from another program");
         }
@@ -107,12 +111,12 @@ final class ArrayStreams {
         for (int i = 0; i < rank; i++) {
             dims[i] = in.readLong();
         }
-        return new Shape(dims);
+        return new Header(type, new Shape(dims));
     }
 
     /** Reads the elements of an array record into a new off-heap buffer in native order. */
-    private static ByteBuffer readData(DataInputStream in, Shape shape, DataType type) throws IOException {
-        long bytes = shape.size() * type.getNumOfBytes();
+    private static ByteBuffer readData(DataInputStream in, Header header) throws IOException {
+        long bytes = header.shape().size() * header.type().getNumOfBytes();
         if (bytes < 0 || bytes > Integer.MAX_VALUE) {
             throw new CheckpointException("checkpoint holds an array of " + bytes + " bytes: it is damaged");
         }
@@ -133,26 +137,24 @@ final class ArrayStreams {
      * @param what the name of the array, for the error message
      */
     static void readInto(DataInputStream in, NDArray target, String what) throws IOException {
-        DataType[] type = new DataType[1];
-        Shape shape = readHeader(in, type);
-        if (!shape.equals(target.getShape()) || type[0] != target.getDataType()) {
+        Header header = readHeader(in);
+        if (!header.shape().equals(target.getShape()) || header.type() != target.getDataType()) {
             throw new CheckpointException(
-                    "checkpoint does not fit this model: " + what + " is " + shape + " " + type[0] + " in the file but "
-                            + target.getShape() + " " + target.getDataType()
+                    "checkpoint does not fit this model: " + what + " is " + header.shape() + " " + header.type()
+                            + " in the file but " + target.getShape() + " " + target.getDataType()
                             + " in the model; use the same model options as the run that wrote it");
         }
-        if (shape.size() > 0) {
-            target.set(readData(in, shape, type[0]));
+        if (header.shape().size() > 0) {
+            target.set(readData(in, header));
         }
     }
 
     /** Reads one array as a new array of {@code manager}. */
     static NDArray read(DataInputStream in, NDManager manager) throws IOException {
-        DataType[] type = new DataType[1];
-        Shape shape = readHeader(in, type);
-        if (shape.size() == 0) {
-            return manager.create(shape, type[0]);
+        Header header = readHeader(in);
+        if (header.shape().size() == 0) {
+            return manager.create(header.shape(), header.type());
         }
-        return manager.create(readData(in, shape, type[0]), shape, type[0]);
+        return manager.create(readData(in, header), header.shape(), header.type());
     }
 }

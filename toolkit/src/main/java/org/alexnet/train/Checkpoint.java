@@ -161,14 +161,11 @@ public final class Checkpoint {
      *     damaged
      */
     public static Header read(Path file) throws IOException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
+        PropertiesBlock head = readPropertiesBlock(file); // a missing or foreign file fails here
+        long size = Files.size(file);
+        if (size < MAGIC.length + TRAILER) {
+            throw new CheckpointException(file + " is truncated (" + size + " bytes): delete it and start again");
         }
-        int[] propsLength = new int[1];
-        Properties properties = readProperties(file, size >= MAGIC.length + TRAILER, propsLength);
         long length;
         long crcValue;
         CRC32 crc = new CRC32();
@@ -198,7 +195,7 @@ public final class Checkpoint {
         if (crc.getValue() != crcValue) {
             throw new CheckpointException(file + " is damaged (checksum mismatch): delete it and start again");
         }
-        return new Header(file, properties, MAGIC.length + Integer.BYTES + Integer.BYTES + propsLength[0]);
+        return new Header(file, head.properties(), MAGIC.length + Integer.BYTES + Integer.BYTES + head.length());
     }
 
     /**
@@ -206,14 +203,16 @@ public final class Checkpoint {
      * arrays: for deciding how to rebuild a run before {@link #read(Path)} loads it.
      */
     public static Properties readProperties(Path file) throws IOException {
-        return readProperties(file, true, new int[1]);
+        return readPropertiesBlock(file).properties();
     }
 
-    /** The properties block; its length in bytes goes to {@code length[0]}. */
-    private static Properties readProperties(Path file, boolean longEnough, int[] length) throws IOException {
+    /** The properties block and its length in bytes. */
+    private record PropertiesBlock(Properties properties, int length) {}
+
+    private static PropertiesBlock readPropertiesBlock(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = new byte[MAGIC.length];
-            if (!longEnough || in.readNBytes(magic, 0, magic.length) < magic.length || !startsWithMagic(magic)) {
+            if (in.readNBytes(magic, 0, magic.length) < magic.length || !startsWithMagic(magic)) {
                 throw new CheckpointException(file + " is not an AlexNet checkpoint (or is truncated)");
             }
             int version = in.readInt();
@@ -229,8 +228,7 @@ public final class Checkpoint {
             in.readFully(props);
             Properties p = new Properties();
             p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
-            length[0] = props.length;
-            return p;
+            return new PropertiesBlock(p, props.length);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
         } catch (java.io.EOFException e) {
