@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Native-memory benchmark (docs/notebooks.md, "Kernel and memory"): the workshop AlexNet training
-# (alexnet train --preset workshop, 1 epoch by default) in a plain JVM with the notebook kernel's heap
-# options, once per malloc setting, alternating for ROUNDS rounds. Prints the peak resident set and
-# the training speed of each, and the ratios to glibc's defaults.
+# (alexnet train --preset workshop, 1 epoch by default) in a plain JVM with the notebook kernel's JVM
+# options (scripts/kernel-env.sh), once per malloc setting, alternating for ROUNDS rounds. Prints the
+# peak resident set and the training speed of each, and the ratios to glibc's defaults.
 #   ROUNDS=2 EPOCHS=1 SUBSET=6000 bash scripts/memory-benchmark.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 jar=$(ls toolkit/target/alexnet-toolkit-*-all.jar | head -n 1)
-jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+source scripts/kernel-env.sh
+jemalloc=$KERNEL_JEMALLOC
 [ -f "$jemalloc" ] || { echo "memory-benchmark: $jemalloc missing: apt-get install libjemalloc2" >&2; exit 1; }
-heap=(-Xms32m -Xmx320m -Xmn24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC)
+read -ra heap <<<"$KERNEL_JAVA_OPTS"
 declare -A env_of=(
   [glibc]="MALLOC_ARENA_MAX=2"
   [glibc-mmap-1mb]="MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576"

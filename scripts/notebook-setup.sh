@@ -6,7 +6,7 @@
 #   3. a kernelspec named "java" (IJava's name, so notebooks run unchanged on Binder's IJava) in
 #      build/jupyter/kernels/java/; the project's scripts find it through JUPYTER_PATH=build/jupyter,
 #      which comes before the user's own kernels; the kernel JVM gets KERNEL_JAVA_OPTS (default below),
-#      so that a notebook's kernel fits in Binder's ~2 GB, and runs on jemalloc (KERNEL_JEMALLOC= turns it off);
+#      and the allocator of scripts/kernel-env.sh, so that a notebook's kernel fits in Binder's ~2 GB;
 #   4. a check: a one-cell notebook executes on that kernel.
 # Options: --no-check skips the check; --user also registers the kernel in the user's Jupyter folder
 # (for a Jupyter started by hand); --browser also installs Chromium (apt) for the browser check.
@@ -18,16 +18,8 @@ KERNEL_DIR="$ROOT/build/kernel"
 KERNEL_JAR="$KERNEL_DIR/rapaio-jupyter-kernel-$RJK_VERSION.jar"
 SPEC_DIR="$ROOT/build/jupyter/kernels/java"
 JUPYTER=/usr/bin/jupyter
-# The notebooks' tensors live in the engine's native memory; the Java heap holds Fashion-MNIST and the
-# kernel's own data (about 110-140 MB live). A small young generation and heap that shrinks after a full
-# collection keep garbage from earlier cells from staying resident while a later cell trains; the
-# serial collector keeps the JVM's own overhead small on Binder's 1-2 cores (docs/notebooks.md).
-KERNEL_JAVA_OPTS="${KERNEL_JAVA_OPTS:--Xms32m -Xmx320m -Xmn24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=96m}"
-# Native memory: the engine frees and reallocates megabytes of activations every batch. With glibc's
-# malloc these stay resident (its mmap threshold rises to 32 MB), which cost notebook 03 about 300 MB;
-# jemalloc (Debian's libjemalloc2) reuses and returns them; without it, a fixed 1 MB mmap threshold
-# does about as well. Both train 10-20% slower than glibc's defaults (docs/notebooks.md).
-JEMALLOC="${KERNEL_JEMALLOC-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}"
+# KERNEL_JAVA_OPTS, KERNEL_JEMALLOC and kernel_malloc_env: the kernel's JVM options and allocator.
+source "$ROOT/scripts/kernel-env.sh"
 CHECK=1 USER_SPEC=0 BROWSER=0
 for arg in "$@"; do
   case "$arg" in
@@ -78,15 +70,9 @@ fi
 # the toolkit with their %jars cell. The dependency cache for %maven (unused here) stays in build/kernel/.
 mkdir -p "$SPEC_DIR"
 read -ra java_opts <<<"$KERNEL_JAVA_OPTS"
-/usr/bin/python3 - "$KERNEL_JAR" "$KERNEL_DIR/mima_cache" "$JEMALLOC" "${java_opts[@]}" >"$SPEC_DIR/kernel.json.new" <<'EOF'
+/usr/bin/python3 - "$KERNEL_JAR" "$KERNEL_DIR/mima_cache" "$(kernel_malloc_env)" "${java_opts[@]}" >"$SPEC_DIR/kernel.json.new" <<'EOF'
 import json, sys
-import os
-jar, cache, jemalloc, opts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-# See JEMALLOC above: the engine's freed activations go back to the system instead of staying resident.
-if jemalloc and os.path.isfile(jemalloc):
-    malloc = {"LD_PRELOAD": jemalloc}
-else:
-    malloc = {"MALLOC_MMAP_THRESHOLD_": "1048576"}
+jar, cache, malloc, opts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 print(json.dumps({
     "argv": ["java", *opts, "-jar", jar, "{connection_file}"],
     "display_name": "Java (rapaio)",
@@ -94,8 +80,7 @@ print(json.dumps({
     "interrupt_mode": "message",
     "env": {"RJK_TIMEOUT_MILLIS": "-1", "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "",
             "RJK_CLASSPATH": "", "RJK_MIMA_CACHE": cache,
-            # Fewer glibc malloc arenas: the engines' many threads otherwise each keep their own.
-            "MALLOC_ARENA_MAX": "2", **malloc},
+            **dict(word.split("=", 1) for word in malloc.split())},
 }, indent=2))
 EOF
 if cmp -s "$SPEC_DIR/kernel.json.new" "$SPEC_DIR/kernel.json"; then
