@@ -1,7 +1,9 @@
 package org.alexnet.train;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -20,14 +22,21 @@ import java.util.function.Function;
  *   w &lt;- w + v
  * </pre>
  *
- * <p>Written with engine-neutral NDArray operations so MXNet and PyTorch follow the same rule (DJL's
- * built-in SGD delegates to each engine's own, slightly different, momentum formula), and so the
- * momentum buffers can be saved in checkpoints for an exact resume.
+ * <p>Each update is one fused engine operation, the one DJL's own {@code Optimizer.sgd()} calls
+ * (MXNet's {@code sgd_mom_update}, the PyTorch engine's native SGD update). Both compute this rule
+ * with the learning rate inside the momentum buffer, so a learning-rate drop takes effect the way the
+ * paper describes. Unlike DJL's optimiser this one owns its momentum buffers, so checkpoints can save
+ * them for an exact resume. The PyTorch engine keeps the buffer with the opposite sign (it stores
+ * -v); checkpoints always hold the paper's v, whichever engine wrote or reads them.
  */
 public final class PaperSgd extends Optimizer implements AutoCloseable {
 
+    /** Sign of the engine's momentum buffer relative to the paper's v, by engine name. */
+    private static final Map<String, Float> STATE_SIGNS = new ConcurrentHashMap<>();
+
     private final Tracker learningRate;
     private final float momentum;
+    /** The engine's momentum buffers (engine sign), per parameter id and device. */
     private final Map<String, Map<Device, NDArray>> velocity = new ConcurrentHashMap<>();
 
     private PaperSgd(Builder builder) {
@@ -44,33 +53,35 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
         float wd = getWeightDecay();
-        NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        // rescaleGrad averages the gradients that data-parallel training summed over devices.
-        try (NDArray step = grad.mul(-lr * rescaleGrad)) {
-            if (wd != 0f) {
-                try (NDArray decay = weight.mul(wd * lr)) {
-                    step.subi(decay);
-                }
-            }
-            v.muli(momentum).addi(step);
-            weight.addi(v);
+        if (!Float.isFinite(lr) || !Float.isFinite(wd)) {
+            throw new IllegalStateException("learning rate " + lr + " or weight decay " + wd + " is not finite");
         }
-        // PyTorch accumulates gradients across backward passes, so they are zeroed after the step as
-        // DJL's own SGD does there. (MXNet overwrites them, and its parameter server hands us a
-        // gradient-less copy of the weight.)
-        if (weight.hasGradient()) {
-            try (NDArray weightGrad = weight.getGradient()) {
-                weightGrad.subi(weightGrad);
-            }
+        NDList inputs;
+        if (momentum == 0f) {
+            inputs = new NDList(weight, grad);
+        } else {
+            NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
+            inputs = new NDList(weight, grad, v);
         }
+        // rescaleGrad averages the gradients that data-parallel training summed over devices; clipGrad
+        // is negative (off) unless set. The engine zeroes PyTorch's accumulated gradient itself.
+        weight.getNDArrayInternal()
+                .sgdUpdate(inputs, new NDList(weight), lr, wd, rescaleGrad, clipGrad, momentum, true);
     }
 
-    /** Writes the momentum buffers (one device's copy) keyed by stable parameter names. */
+    /** Writes the momentum buffers (one device's copy, the paper's sign) keyed by stable parameter names. */
     public void saveState(DataOutputStream out, Function<String, String> idToName) throws IOException {
         out.writeInt(velocity.size());
         for (Map.Entry<String, Map<Device, NDArray>> e : velocity.entrySet()) {
             out.writeUTF(idToName.apply(e.getKey()));
-            ArrayStreams.write(out, e.getValue().values().iterator().next());
+            NDArray v = e.getValue().values().iterator().next();
+            if (stateSign(v.getManager().getEngine()) > 0) {
+                ArrayStreams.write(out, v);
+            } else {
+                try (NDArray paper = v.neg()) {
+                    ArrayStreams.write(out, paper);
+                }
+            }
         }
     }
 
@@ -78,10 +89,14 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     public void loadState(DataInputStream in, NDManager manager, Function<String, String> nameToId)
             throws IOException {
         close();
+        boolean flip = stateSign(manager.getEngine()) < 0;
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             NDArray v = ArrayStreams.read(in, manager);
+            if (flip) {
+                v.negi();
+            }
             v.detach(); // owned by the optimizer, like DJL's own optimizer state
             Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
             perDevice.put(v.getDevice(), v);
@@ -99,8 +114,22 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         velocity.clear();
     }
 
-    /** The momentum buffer of a parameter (first device's copy), or null before its first update. */
-    NDArray velocityOf(String parameterId) {
+    /** The momentum buffer of a parameter in the paper's sign (first device's copy), or null before its first update. */
+    float[] paperVelocity(String parameterId) {
+        NDArray v = buffer(parameterId);
+        if (v == null) {
+            return null;
+        }
+        float sign = stateSign(v.getManager().getEngine());
+        float[] values = v.toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= sign;
+        }
+        return values;
+    }
+
+    /** The engine's own buffer of a parameter (first device's copy), or null before its first update. */
+    NDArray buffer(String parameterId) {
         Map<Device, NDArray> perDevice = velocity.get(parameterId);
         return perDevice == null ? null : perDevice.values().iterator().next();
     }
@@ -108,6 +137,28 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     /** Number of parameters that have momentum buffers (0 before the first step). */
     public int stateSize() {
         return velocity.size();
+    }
+
+    /**
+     * +1 when the engine's fused update keeps the paper's v, -1 when it keeps -v. Found once per
+     * engine by one update of a scalar (v starts at 0, the gradient is 1, so v becomes -lr) rather
+     * than assumed from the engine's name.
+     */
+    static float stateSign(Engine engine) {
+        return STATE_SIGNS.computeIfAbsent(engine.getEngineName(), name -> {
+            try (NDManager m = engine.newBaseManager(Device.cpu())) {
+                NDArray w = m.create(new float[] {0f});
+                w.setRequiresGradient(true);
+                NDArray v = m.create(new float[] {0f});
+                w.getNDArrayInternal().sgdUpdate(
+                        new NDList(w, m.create(new float[] {1f}), v), new NDList(w), 1f, 0f, 1f, -1f, 0.5f, true);
+                float state = v.getFloat();
+                if (state != -1f && state != 1f) {
+                    throw new IllegalStateException(name + "'s fused SGD update is not the paper's rule (state " + state + ")");
+                }
+                return -state;
+            }
+        });
     }
 
     /** Builder: learning-rate tracker, momentum and weight decay (optWeightDecays). */
