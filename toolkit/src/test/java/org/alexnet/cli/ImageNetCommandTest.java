@@ -43,10 +43,11 @@ class ImageNetCommandTest {
         cmd.addAll(QUICK);
         Path log = dir.resolve("first.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        // A hang guard, not a speed check.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
         while (!Files.readString(log).contains("epoch 2/6 [####")) {
             assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
-            assertTrue(System.nanoTime() < deadline, "timed out: " + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "no progress in 30 minutes, hung? " + Files.readString(log));
             Thread.sleep(100);
         }
         // What Ctrl-C sends.

@@ -94,11 +94,12 @@ class MainTest {
         Path log = dir.resolve("first.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            // A hang guard, not a speed check.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             // Wait until epoch 1 is saved and epoch 2 has made progress, then kill without warning.
             while (!(Files.exists(out.resolve(Checkpoint.LAST)) && Files.readString(log).contains("epoch 2/3 [###"))) {
                 assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
-                assertTrue(System.nanoTime() < deadline, "timed out: " + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "no progress in 30 minutes, hung? " + Files.readString(log));
                 Thread.sleep(100);
             }
         } finally {

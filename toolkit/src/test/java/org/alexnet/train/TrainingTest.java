@@ -53,7 +53,8 @@ class TrainingTest {
         Path log = out.resolve("train.log");
         Files.createDirectories(out);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(15, java.util.concurrent.TimeUnit.MINUTES), "training took over 15 minutes");
+        // Only a hang guard: speed is measured by the benchmark (docs/benchmarks.md), never asserted here.
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.MINUTES), "no exit after 60 minutes: hung? " + Files.readString(log));
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
         History h = History.readCsv(out.resolve("history.csv"));
