@@ -17,6 +17,8 @@ import java.util.Properties;
 import java.util.Set;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.FashionMnist;
+import org.alexnet.engine.Cuda;
+import org.alexnet.engine.Doctor;
 import org.alexnet.engine.Engines;
 import org.alexnet.eval.Evaluation;
 import org.alexnet.model.ActivationKind;
@@ -47,6 +49,8 @@ public final class Main {
             "  evaluate   evaluate a checkpoint on the test set (ImageNet: centre crop and 10 crops)",
             "  summary    print a model's layers, output shapes and parameter counts",
             "  sample     write a small dataset in the ImageNet layout (from Fashion-MNIST images)",
+            "  doctor     show the engines, their native libraries and where they came from, the GPUs, and what",
+            "             training would run on (and why not on a GPU)",
             "",
             "run 'alexnet <command> --help' for the flags of a command");
 
@@ -72,8 +76,9 @@ public final class Main {
             "  --activation NAME     relu, tanh, sigmoid      --dropout X",
             "  --paper-init          N(0, 0.01) weights and the paper's biases (default for alexnet)",
             "  --default-init        DJL's default initialisation instead (learns sooner in short runs)",
-            "  --engine NAME         MXNet (default) or PyTorch",
-            "  --gpus N              use at most N GPUs (default: all DJL sees; 0 = CPU)",
+            "  --engine NAME         MXNet (default) or PyTorch; without it, PyTorch is used when GPUs are present",
+            "                        that MXNet cannot use (a note says so)",
+            "  --gpus N              use at most N GPUs (default: all the engine sees; 0 = CPU)",
             "  --seed N              random seed (default 42)",
             "  --output DIR          checkpoints and history.csv (default runs/<dataset>-<model>)",
             "  --resume              continue from DIR/last.ckpt (exactly where it stopped, even mid-epoch)",
@@ -103,6 +108,13 @@ public final class Main {
             "  unless --no-odd-files, train/n00000000 also gets grayscale, CMYK and PNG-named-JPEG files and",
             "  three broken ones, as real ImageNet has");
 
+    static final String DOCTOR_HELP = String.join("\n",
+            "usage: alexnet doctor",
+            "  prints Java, the GPUs CUDA reports, each engine's version, native build (CPU or CUDA) and where DJL",
+            "  found it (bundled in this jar, a local folder from PYTORCH_LIBRARY_PATH / MXNET_LIBRARY_PATH, or its",
+            "  download cache), the devices each engine sees, and what 'alexnet train' would run on, and why not",
+            "  on a GPU; exit code 1 when no engine can be loaded");
+
     static final String SUMMARY_HELP = String.join("\n",
             "usage: alexnet summary [--model alexnet|alexnet-fashion|lenet] [--resolution N] [--classes N]",
             "                       [--towers 1|2] [--no-lrn] [--pooling ...] [--html] [--engine NAME]");
@@ -122,8 +134,12 @@ public final class Main {
 
     public static void main(String[] args) {
         fromMain = true;
-        int code = new Main(System.out, System.err).run(args);
-        COMMAND_DONE.countDown();
+        int code;
+        try {
+            code = new Main(System.out, System.err).run(args);
+        } finally {
+            COMMAND_DONE.countDown(); // also when an Error escapes: the shutdown hook must not wait for it
+        }
         if (!INTERRUPTED.get()) {
             System.exit(code);
         }
@@ -174,8 +190,10 @@ public final class Main {
                     return summary(rest);
                 case "sample":
                     return sample(rest);
+                case "doctor":
+                    return doctor(rest);
                 default:
-                    throw new UsageException("unknown command '" + command + "': use train, evaluate, summary or sample");
+                    throw new UsageException("unknown command '" + command + "': use train, evaluate, summary, sample or doctor");
             }
         } catch (UsageException | IllegalArgumentException e) {
             err.println("alexnet: " + e.getMessage());
@@ -194,6 +212,14 @@ public final class Main {
             return 1;
         } catch (OutOfMemoryError e) {
             err.println("alexnet: out of memory: lower --batch or --resolution, or give Java more heap (-Xmx)");
+            return 1;
+        } catch (LinkageError e) {
+            // A native library that failed to load surfaces as an Error from inside DJL.
+            if (System.getenv("ALEXNET_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            err.println("alexnet: an engine's native library is missing or broken (" + e.getMessage()
+                    + "); run 'alexnet doctor' (set ALEXNET_DEBUG=1 for the stack trace)");
             return 1;
         } catch (RuntimeException e) {
             // Not an expected situation: keep it to one line unless asked for the details.
@@ -233,8 +259,9 @@ public final class Main {
                 throw new UsageException("--" + flag + " is for --dataset imagenet");
             }
         }
-        Engine engine = Engines.select(f.get("engine", null));
-        Device[] devices = Engines.devices(engine, f.getInt("gpus", -1));
+        Engines.Choice choice = chooseEngine(f);
+        Engine engine = choice.engine();
+        Device[] devices = choice.devices();
         boolean gpu = devices[0].isGpu();
         ModelSpec spec = modelSpec(f, "alexnet-fashion", FashionMnist.NUM_CLASSES, 1);
         Recipe recipe = recipe(f, spec, gpu, null);
@@ -267,6 +294,24 @@ public final class Main {
                     last.validationAccuracy(), last.epoch(), last.trainAccuracy(), last.trainLoss(), output);
         }
         return 0;
+    }
+
+    /** The engine and devices for training, with the rule's notes printed (see {@link Engines}). */
+    private Engines.Choice chooseEngine(Flags f) {
+        Engines.Choice choice = Engines.choose(f.get("engine", null), f.getInt("gpus", -1));
+        choice.notes().forEach(n -> out.println("note: " + n));
+        return choice;
+    }
+
+    private int doctor(String[] args) {
+        Flags f = Flags.parse("doctor", args, Set.of(), Set.of("help"));
+        if (f.has("help")) {
+            out.println(DOCTOR_HELP);
+            return 0;
+        }
+        Doctor.Report report = Doctor.run(Cuda.probe());
+        report.lines().forEach(out::println);
+        return report.usable() ? 0 : 1;
     }
 
     private int evaluate(String[] args) throws java.io.IOException, ai.djl.translate.TranslateException {
@@ -336,8 +381,9 @@ public final class Main {
                     + " (see datasets/README.md; 'alexnet sample --output DIR' writes a small one)");
         }
         Path root = Path.of(dataDir);
-        Engine engine = Engines.select(f.get("engine", null));
-        Device[] devices = Engines.devices(engine, f.getInt("gpus", -1));
+        Engines.Choice choice = chooseEngine(f);
+        Engine engine = choice.engine();
+        Device[] devices = choice.devices();
         int maxClasses = saved != null ? Integer.parseInt(savedMeta.getProperty("classes")) : f.getInt("classes", 0);
         ImageNetLayout layout = ImageNetLayout.read(root, maxClasses);
         ModelSpec spec = modelSpec(f, "alexnet", layout.getClassCount(), 3);
