@@ -12,11 +12,13 @@
 #       every other round, then a table of img/s per setting and its ratio to the best PyTorch setting.
 #       Default flags: --sizes 96 --steps 6.
 #
-# Engine settings of the normal run (NAME=value words; empty = the engine's own defaults):
-#   MXNET_ENV   default: OMP_NUM_THREADS=1 (MXNet uses one OpenMP thread on this 2-core VM anyway; the
-#               tuning matrix found nothing faster, and 2 threads slower: docs/benchmarks.md)
-#   PYTORCH_ENV default: OMP_NUM_THREADS=$(nproc) (PyTorch's own default here is ONE thread, because it
-#               counts physical cores through cpuinfo, which sees 1 on this VM; 2 threads: ~1.6x at 96 px)
+# Engine settings of the normal run (NAME=value words; empty = the engine's own defaults). Both engines
+# use ONE OpenMP thread by default on the 2-vCPU VMs measured (MXNet halves the processor count on x86;
+# PyTorch's own core count came out as 1), so the thread count is set explicitly (docs/benchmarks.md,
+# "MXNet settings"):
+#   MXNET_ENV   default: OMP_NUM_THREADS=$(nproc) OMP_WAIT_POLICY=PASSIVE (2 threads: 1.85x when the cores
+#               are free; passive waiting keeps a busy second core from costing much)
+#   PYTORCH_ENV default: OMP_NUM_THREADS=$(nproc)
 # One JVM per engine: with MXNet's and PyTorch's native libraries (two OpenMP runtimes) in one process
 # PyTorch ran ~5x slower at 72 px, batch 32, and a user's run has one engine per process.
 # BENCH_CP=classpath runs from that classpath (e.g. a private copy of target/classes plus the
@@ -32,7 +34,7 @@ else
 fi
 java_opts=(${JAVA_OPTS:--Xmx8g})
 cores=$(nproc)
-MXNET_ENV="${MXNET_ENV-OMP_NUM_THREADS=1}"
+MXNET_ENV="${MXNET_ENV-OMP_NUM_THREADS=$cores OMP_WAIT_POLICY=PASSIVE}"
 PYTORCH_ENV="${PYTORCH_ENV-OMP_NUM_THREADS=$cores}"
 
 run_java() { # run_java "ENV WORDS" ENGINE [flags...]

@@ -45,7 +45,8 @@ final class Machine {
         Map<String, String> set = new TreeMap<>();
         System.getenv().forEach((k, v) -> {
             for (String p : SETTING_PREFIXES) {
-                if (k.startsWith(p)) {
+                // MXNET_ENV / PYTORCH_ENV are scripts/benchmark.sh's own lists, not engine settings.
+                if (k.startsWith(p) && !k.endsWith("_ENV")) {
                     set.put(k, v);
                 }
             }
