@@ -20,8 +20,8 @@ import java.util.Locale;
  * padding enter through the output size), a dense layer {@code out_elements * in_features} (= in x out
  * for one example). Everything else counts zero: pooling, activations (ReLU), local response
  * normalisation, dropout, flatten, the bias additions, and any layer that is neither a
- * {@link Convolution} nor a {@link Linear}. For AlexNet those are well under 1% of the
- * multiply-adds. One FLOP-counting convention is 2 FLOPs per MAC; a training step (forward, the
+ * {@link Convolution} nor a {@link Linear}. For AlexNet those are about 1% of the arithmetic
+ * or less (not of the time). One FLOP-counting convention is 2 FLOPs per MAC; a training step (forward, the
  * gradient with respect to the data, the gradient with respect to the weights) costs about 3x the
  * forward MACs.
  */
