@@ -6,61 +6,65 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.DataIterable;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
-import ai.djl.util.Progress;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
+import org.alexnet.bench.BenchDatasets.CachedBatch;
+import org.alexnet.bench.BenchDatasets.SyntheticImages;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.AlexNet;
-import org.alexnet.train.PaperSgd;
+import org.alexnet.model.ModelSummary;
 import org.alexnet.train.ProgressListener;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.Training;
 
 /**
- * Training throughput of AlexNet at batch 128, 224x224, on every engine: the toolkit's loop
- * ({@link Training#fit()}) against a bare DJL loop on the same model and optimiser, plus the
- * throughput of data loading alone. A benchmark, not a test: run it with
+ * Training throughput of AlexNet at batch 128 on the CPU: the toolkit's loop ({@link Training#fit()},
+ * with the toolkit's optimiser) against a bare loop written in DJL's own idiom (DJL's
+ * {@code Optimizer.sgd()} with the recipe's learning rate, momentum and weight decay; forward, loss,
+ * backward in a {@link GradientCollector}, {@code trainer.step()}), plus data loading alone, the
+ * engine's matrix-product peak and the fraction of it that training reaches. A benchmark, not a test:
  *
  * <pre>
  * java -Xmx8g -cp target/classes:$(cat /tmp/cp-bench.txt) org.alexnet.bench.TrainingBenchmark \
- *     [--steps 5] [--warmup 1] [--engines MXNet,PyTorch] [--models d2l,paper] [--rounds 1] [--diagnose]
+ *     [--steps 5] [--warmup 1] [--rounds 1] [--engines MXNet,PyTorch] [--models d2l,paper]
+ *     [--sizes 224,96] [--loops bare,toolkit] [--gemm 4096] [--gemm-reps 5] [--layers] [--diagnose]
  * </pre>
  *
- * <p>Models: {@code d2l} is {@link AlexNet#fashionMnist()} (1x224x224, 10 classes) on real
- * Fashion-MNIST resized to 224 by {@link FashionMnist}; {@code paper} is {@link AlexNet#paper()}
- * (3x224x224, 1000 classes) on synthetic random images held in memory (there is no ImageNet here).
+ * <p>Models: {@code d2l} is {@link AlexNet#fashionMnist()} (1 channel, 10 classes) on real
+ * Fashion-MNIST resized by {@link FashionMnist}; {@code paper} is {@link AlexNet#paper()} (3 channels,
+ * 1000 classes, two towers, LRN) on synthetic random images held in memory (there is no ImageNet here).
  *
  * <p>Loops, each with {@code warmup} unmeasured steps followed by {@code steps} measured ones:
  *
  * <ul>
- *   <li>bare: one pre-made batch; per step forward, loss, backward in a gradient collector,
- *       {@code trainer.step()} with {@link PaperSgd}, and one host sync (the loss value);
+ *   <li>bare: one batch made before the loop and reused; per step forward, loss, backward in a
+ *       gradient collector, {@code trainer.step()} with DJL's {@code Sgd}, and one host sync (the loss
+ *       value). Nothing of the toolkit runs inside this loop (the model block is the toolkit's, as for
+ *       the other loop);
  *   <li>toolkit: {@code Training.builder()...build().fit()} for one epoch over exactly
  *       {@code warmup + steps} batches and a tiny validation set, timed from the
  *       {@link ProgressListener#onBatch} timestamps (validation is not timed);
@@ -68,24 +72,26 @@ import org.alexnet.train.Training;
  *       really built.
  * </ul>
  *
- * <p>{@code --rounds N} repeats the bare/toolkit pair with alternating order and pools the steps;
- * {@code --diagnose} adds the bare loop on fresh batches and the toolkit on a cached batch, to tell
- * data loading from the toolkit's own per-batch work. Results and their reading: docs/benchmarks.md.
+ * <p>{@code --rounds N} repeats the loops N times per configuration with alternating order and pools
+ * the steps; {@code --loops bare} measures the bare loop alone (for engine settings);
+ * {@code --diagnose} adds the bare loop on fresh batches and the toolkit on a cached batch;
+ * {@code --layers} times each layer alone. Results and their reading: docs/benchmarks.md.
  */
 public final class TrainingBenchmark {
 
     static final int BATCH = 128;
-    static final int RESOLUTION = 224;
     static final int D2L_EPOCH_IMAGES = 60_000;
     static final long SEED = 42;
     /** Distinct synthetic images kept in memory (indices wrap around): 256 x 3x224x224 floats = 154 MB. */
     static final int SYNTHETIC_POOL = 256;
     static final int VALIDATION_IMAGES = 16;
     static final int MIN_DATA_BATCHES = 10;
+    /** Training FLOPs per forward MAC: 2 FLOPs per MAC, times forward + backward-data + backward-weights. */
+    static final double TRAIN_FLOP_PER_MAC = 3 * 2;
 
     /** The two networks measured. */
     enum Kind {
-        D2L("d2l", 1, 10, "AlexNet.fashionMnist(), real Fashion-MNIST resized to 224"),
+        D2L("d2l", 1, 10, "AlexNet.fashionMnist(), real Fashion-MNIST resized to the input size"),
         PAPER("paper", 3, 1000, "AlexNet.paper(), SYNTHETIC random images (no ImageNet here)");
 
         final String id;
@@ -113,17 +119,47 @@ public final class TrainingBenchmark {
             return this == D2L ? AlexNet.fashionMnist() : AlexNet.paper();
         }
 
-        Shape inputShape() {
-            return new Shape(channels, RESOLUTION, RESOLUTION);
+        Shape inputShape(int size) {
+            return new Shape(channels, size, size);
         }
     }
 
-    /** One timed run: timestamps (ns) after each step, index 0 = after the first warm-up step. */
-    record Run(long[] stamps, long[] cpu, int warmup) {
+    /** A model at an input size. */
+    record Config(Kind kind, int size) {
+
+        String id() {
+            return kind.id + "@" + size;
+        }
+
+        Shape inputShape() {
+            return kind.inputShape(size);
+        }
+
+        /** Forward multiply-adds of one image, from {@link ModelSummary} (built on {@code engine}). */
+        long macs(String engine) {
+            Shape input = new Shape(1).addAll(inputShape());
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+                Block block = kind.newBlock();
+                block.initialize(manager, DataType.FLOAT32, input);
+                return ModelSummary.of(block, input).getTotalMacs();
+            }
+        }
+    }
+
+    /**
+     * One timed run: timestamps (ns) and process CPU ticks (user, system) after each step, index 0 =
+     * after the first warm-up step.
+     */
+    record Run(long[] stamps, long[] user, long[] system, int warmup, String loadBefore, String loadAfter) {
 
         /** Process CPU time (all threads, user + system) of the measured steps, in seconds. */
         double cpuSeconds() {
-            return (cpu[cpu.length - 1] - cpu[warmup - 1]) / (double) CLOCK_TICKS;
+            return (user[user.length - 1] - user[warmup - 1] + system[system.length - 1] - system[warmup - 1])
+                    / (double) Machine.CLOCK_TICKS;
+        }
+
+        double systemSeconds() {
+            return (system[system.length - 1] - system[warmup - 1]) / (double) Machine.CLOCK_TICKS;
         }
 
         double seconds() {
@@ -173,6 +209,12 @@ public final class TrainingBenchmark {
             return runs.stream().mapToDouble(Run::cpuSeconds).sum() / runs.stream().mapToInt(Run::measured).sum();
         }
 
+        /** System (kernel) share of the process CPU time in the measured steps. */
+        double systemShare() {
+            return runs.stream().mapToDouble(Run::systemSeconds).sum()
+                    / runs.stream().mapToDouble(Run::cpuSeconds).sum();
+        }
+
         double[] stepSeconds() {
             return runs.stream().flatMapToDouble(r -> Arrays.stream(r.stepSeconds())).toArray();
         }
@@ -196,9 +238,17 @@ public final class TrainingBenchmark {
             }
             return sb.toString();
         }
+
+        String loads() {
+            StringBuilder sb = new StringBuilder();
+            for (Run r : runs) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(r.loadBefore()).append(" -> ").append(r.loadAfter());
+            }
+            return sb.toString();
+        }
     }
 
-    /** The loops measured; the last two only with {@code --diagnose}. */
+    /** The loops; the last two only with {@code --diagnose}. */
     enum Loop {
         BARE("bare"),
         TOOLKIT("toolkit"),
@@ -212,10 +262,19 @@ public final class TrainingBenchmark {
         Loop(String label) {
             this.label = label;
         }
+
+        static Loop parse(String s) {
+            for (Loop l : List.of(BARE, TOOLKIT)) {
+                if (l.label.equalsIgnoreCase(s.trim())) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("unknown loop '" + s + "': use bare or toolkit");
+        }
     }
 
-    record Result(Kind kind, String engine, Map<Loop, Timing> loops, Timing data, double bareLoss,
-            double toolkitLoss) {
+    record Result(Config config, String engine, Map<Loop, Timing> loops, Timing data, double bareLoss,
+            double toolkitLoss, long macs) {
 
         Timing bare() {
             return loops.get(Loop.BARE);
@@ -223,6 +282,10 @@ public final class TrainingBenchmark {
 
         Timing toolkit() {
             return loops.get(Loop.TOOLKIT);
+        }
+
+        boolean paired() {
+            return bare() != null && toolkit() != null;
         }
 
         double ratio() {
@@ -242,45 +305,80 @@ public final class TrainingBenchmark {
         double cpuRatio() {
             return bare().cpuPerStep() / toolkit().cpuPerStep();
         }
+
+        /** Training GFLOP/s of a loop: img/s x 3 x 2 x forward MACs. */
+        double gflops(Timing t) {
+            return t.imagesPerSecond() * TRAIN_FLOP_PER_MAC * macs / 1e9;
+        }
+
+        /** The loop the fraction of peak is reported for: bare if measured, else toolkit. */
+        Timing reference() {
+            return bare() != null ? bare() : toolkit();
+        }
     }
 
     private final int steps;
     private final int warmup;
     private final List<String> engines;
-    private final List<Kind> kinds;
+    private final List<Config> configs;
+    private final List<Loop> loops;
     private final int rounds;
     private final boolean diagnose;
+    private final int gemmSize;
+    private final int gemmRepetitions;
+    private final boolean layers;
     private float[] syntheticPool;
 
-    TrainingBenchmark(int steps, int warmup, List<String> engines, List<Kind> kinds, int rounds, boolean diagnose) {
-        this.rounds = rounds;
-        this.diagnose = diagnose;
+    TrainingBenchmark(int steps, int warmup, List<String> engines, List<Config> configs, List<Loop> loops,
+            int rounds, boolean diagnose, int gemmSize, int gemmRepetitions, boolean layers) {
         this.steps = steps;
         this.warmup = warmup;
         this.engines = engines;
-        this.kinds = kinds;
+        this.configs = configs;
+        this.loops = loops;
+        this.rounds = rounds;
+        this.diagnose = diagnose;
+        this.gemmSize = gemmSize;
+        this.gemmRepetitions = gemmRepetitions;
+        this.layers = layers;
     }
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: TrainingBenchmark [--steps N (5)] [--warmup N (1)] [--rounds N (1)] [--engines MXNet,PyTorch]",
+            "       [--models d2l,paper (d2l)] [--sizes 224,96 (224,96)] [--loops bare,toolkit (both)]",
+            "       [--gemm N (4096; 0 = skip)] [--gemm-reps N (5)] [--layers] [--diagnose]",
+            "  --rounds N   repeats the loops N times per configuration, alternating which goes first, and pools"
+                    + " the steps",
+            "  --loops bare measures only the bare loop (engine settings); toolkit/bare ratios need both",
+            "  --gemm N     the engine's float32 matrix-product peak on N x N matrices (matMul and linear), best of"
+                    + " --gemm-reps",
+            "  --layers     also times every layer alone (forward, forward+backward) at each configuration",
+            "  --diagnose   also times the bare loop on fresh batches and the toolkit on a cached batch");
 
     public static void main(String[] args) throws Exception {
         int steps = 5;
         int warmup = 1;
-        List<String> engines = List.of("MXNet", "PyTorch");
-        List<Kind> kinds = List.of(Kind.D2L, Kind.PAPER);
         int rounds = 1;
+        List<String> engines = List.of("MXNet", "PyTorch");
+        List<Kind> kinds = List.of(Kind.D2L);
+        List<Integer> sizes = List.of(224, 96);
+        List<Loop> loops = List.of(Loop.BARE, Loop.TOOLKIT);
         boolean diagnose = false;
+        boolean layers = false;
+        int gemm = 4096;
+        int gemmReps = 5;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--diagnose")) {
                 diagnose = true;
                 continue;
             }
+            if (a.equals("--layers")) {
+                layers = true;
+                continue;
+            }
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("usage: TrainingBenchmark [--steps N (5)] [--warmup N (1)]"
-                        + " [--engines MXNet,PyTorch] [--models d2l,paper] [--rounds N (1)] [--diagnose]");
-                System.out.println("  --rounds N repeats the bare/toolkit pair N times per configuration, alternating"
-                        + " which loop goes first, and pools the measured steps");
-                System.out.println("  --diagnose also times the bare loop on fresh batches and the toolkit on a cached"
-                        + " batch, to tell data loading from the toolkit's own per-batch work");
+                System.out.println(USAGE);
                 return;
             }
             if (i + 1 >= args.length) {
@@ -288,36 +386,57 @@ public final class TrainingBenchmark {
             }
             String v = args[++i];
             switch (a) {
-                case "--steps":
-                    steps = Integer.parseInt(v);
-                    break;
-                case "--warmup":
-                    warmup = Integer.parseInt(v);
-                    break;
-                case "--engines":
+                case "--steps" -> steps = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
+                case "--gemm" -> gemm = Integer.parseInt(v);
+                case "--gemm-reps" -> gemmReps = Integer.parseInt(v);
+                case "--engines" -> {
                     engines = new ArrayList<>();
                     for (String e : v.split(",")) {
                         engines.add(canonicalEngine(e.trim()));
                     }
-                    break;
-                case "--rounds":
-                    rounds = Integer.parseInt(v);
-                    break;
-                case "--models":
+                }
+                case "--models" -> {
                     kinds = new ArrayList<>();
                     for (String m : v.split(",")) {
                         kinds.add(Kind.parse(m));
                     }
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + a
-                            + ": use --steps, --warmup, --engines, --models, --rounds, --diagnose");
+                }
+                case "--sizes" -> {
+                    sizes = new ArrayList<>();
+                    for (String s : v.split(",")) {
+                        int size = Integer.parseInt(s.trim());
+                        if (size < AlexNet.MIN_INPUT_SIZE) {
+                            throw new IllegalArgumentException("--sizes: AlexNet needs at least "
+                                    + AlexNet.MIN_INPUT_SIZE + " px, got " + size);
+                        }
+                        sizes.add(size);
+                    }
+                }
+                case "--loops" -> {
+                    loops = new ArrayList<>();
+                    for (String l : v.split(",")) {
+                        loops.add(Loop.parse(l));
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
-        if (steps < 1 || warmup < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--steps, --warmup and --rounds must be at least 1");
+        if (steps < 1 || warmup < 1 || rounds < 1 || gemmReps < 1 || gemm < 0) {
+            throw new IllegalArgumentException("--steps, --warmup, --rounds, --gemm-reps must be at least 1");
         }
-        new TrainingBenchmark(steps, warmup, engines, kinds, rounds, diagnose).run();
+        if (diagnose && !(loops.contains(Loop.BARE) && loops.contains(Loop.TOOLKIT))) {
+            throw new IllegalArgumentException("--diagnose needs both loops");
+        }
+        List<Config> configs = new ArrayList<>();
+        for (int size : sizes) {
+            for (Kind kind : kinds) {
+                configs.add(new Config(kind, size));
+            }
+        }
+        new TrainingBenchmark(steps, warmup, engines, configs, loops, rounds, diagnose, gemm, gemmReps, layers)
+                .run();
     }
 
     static String canonicalEngine(String name) {
@@ -330,122 +449,196 @@ public final class TrainingBenchmark {
     }
 
     void run() throws IOException, TranslateException {
-        System.out.println("== AlexNet training throughput, batch " + BATCH + ", " + RESOLUTION + "x" + RESOLUTION
-                + ", CPU ==");
-        printMachine();
-        System.out.printf(Locale.ROOT, "steps: %d warm-up + %d measured per loop, %d round(s) per configuration;"
-                        + " data-only: %d warm-up + %d measured batches%n",
-                warmup, steps, rounds, warmup, Math.max(steps, MIN_DATA_BATCHES));
-        for (Kind k : kinds) {
-            System.out.println("model " + k.id + ": " + k.description);
+        System.out.println("== AlexNet training throughput, batch " + BATCH + ", CPU ==");
+        Machine.print(engines);
+        System.out.printf(Locale.ROOT, "steps: %d warm-up + %d measured per loop, %d round(s) per configuration,"
+                        + " loops %s%s%n", warmup, steps, rounds, loops, diagnose ? " + diagnosis loops" : "");
+        for (Config c : configs) {
+            System.out.printf(Locale.ROOT, "model %s: %s; %,d forward MACs per image (ModelSummary)%n",
+                    c.id(), c.kind().description, c.macs(engines.get(0)));
         }
+        Recipe r = recipe(configs.get(0));
+        System.out.printf(Locale.ROOT, "bare loop optimiser: DJL Optimizer.sgd(), lr %s (fixed tracker), momentum %s,"
+                        + " weight decay %s (from Recipe)%n", r.getLearningRate(), r.getMomentum(), r.getWeightDecay());
         System.out.println();
 
+        Map<String, GemmPeak.Result> peaks = new LinkedHashMap<>();
         List<Result> results = new ArrayList<>();
+        Map<String, List<LayerTimes.Layer>> layerTimes = new LinkedHashMap<>();
         for (String engine : engines) {
-            for (Kind kind : kinds) {
-                System.out.printf(Locale.ROOT, "-- %s / %s (load average before: %s)%n", kind.id, engine, loadAverage());
-                Result r = measure(kind, engine);
-                results.add(r);
-                System.out.printf(Locale.ROOT, "   data-only: %8.1f img/s   per batch %.3f s%n",
-                        r.data().imagesPerSecond(), BATCH / r.data().imagesPerSecond());
-                for (Loop loop : Loop.values()) {
-                    Timing t = r.loops().get(loop);
-                    if (t != null) {
-                        System.out.printf(Locale.ROOT,
-                                "   %-25s: %7.2f img/s = %.3fx bare (median step %.3fx, fastest step %.3fx);"
-                                        + " CPU %.2f s/step; step s: %s%n",
-                                loop.label, t.imagesPerSecond(), t.imagesPerSecond() / r.bare().imagesPerSecond(),
-                                r.bare().medianStep() / t.medianStep(), r.bare().minStep() / t.minStep(),
-                                t.cpuPerStep(), t.describeSteps());
-                    }
+            if (gemmSize > 0) {
+                String load = Machine.loadAverage();
+                GemmPeak.Result p = GemmPeak.measure(engine, gemmSize, gemmRepetitions);
+                peaks.put(engine, p);
+                System.out.printf(Locale.ROOT, "-- %s float32 peak, best of %d: matMul %dx%d %.1f GFLOP/s (SGEMM),"
+                                + " linear %.1f GFLOP/s, conv 3x3 %.1f GFLOP/s (load before %s, after %s)%n", engine,
+                        p.repetitions(), p.n(), p.n(), p.matMulGflops(), p.linearGflops(), p.convGflops(), load,
+                        Machine.loadAverage());
+                System.out.printf(Locale.ROOT, "PEAK engine=%s n=%d matmul=%.1f linear=%.1f conv=%.1f settings=%s%n",
+                        engine, p.n(), p.matMulGflops(), p.linearGflops(), p.convGflops(),
+                        Machine.settings().replace(' ', ','));
+            }
+            for (Config config : configs) {
+                System.out.printf(Locale.ROOT, "-- %s / %s (load average before: %s)%n", config.id(), engine,
+                        Machine.loadAverage());
+                Result res = measure(config, engine);
+                results.add(res);
+                printResult(res, peaks.get(engine));
+                if (layers) {
+                    String load = Machine.loadAverage();
+                    List<LayerTimes.Layer> lt = LayerTimes.measure(config.kind().newBlock(),
+                            new Shape(BATCH).addAll(config.inputShape()), engine, 2);
+                    layerTimes.put(config.id() + " / " + engine, lt);
+                    double peak = peaks.containsKey(engine) ? peaks.get(engine).best() : Double.NaN;
+                    System.out.printf(Locale.ROOT, "   per layer, batch %d, fastest of 2 after a warm-up (load before %s,"
+                            + " after %s); of peak = of this engine's peak (best of matMul, linear, conv 3x3):%n", BATCH, load,
+                            Machine.loadAverage());
+                    System.out.print(LayerTimes.describe(lt, BATCH, peak));
+                    System.out.printf(Locale.ROOT, "   measured %s step: %.2f s (median) against the layers' sum %.2f s"
+                                    + " (the rest: loss, optimiser update, framework)%n",
+                            res.bare() != null ? "bare" : "toolkit", res.reference().medianStep(),
+                            lt.stream().mapToDouble(LayerTimes.Layer::trainSeconds).sum());
                 }
-                System.out.printf(Locale.ROOT, "   loss: bare %.4f after its last step on one batch; toolkit %.4f over its epoch%n%n",
-                        r.bareLoss(), r.toolkitLoss());
+                System.out.println();
                 System.gc();
             }
         }
+        printSummary(results, peaks);
+    }
 
+    private void printResult(Result r, GemmPeak.Result peak) {
+        if (r.data() != null) {
+            System.out.printf(Locale.ROOT, "   data-only: %8.1f img/s   per batch %.3f s%n",
+                    r.data().imagesPerSecond(), BATCH / r.data().imagesPerSecond());
+        }
+        Timing reference = r.reference();
+        for (Loop loop : Loop.values()) {
+            Timing t = r.loops().get(loop);
+            if (t == null) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT,
+                    "   %-25s: %7.2f img/s = %.3fx %s (median step %.3fx, fastest step %.3fx); CPU %.2f s/step,"
+                            + " %.0f%% system; %.1f training GFLOP/s%s; step s: %s; load %s%n",
+                    loop.label, t.imagesPerSecond(), t.imagesPerSecond() / reference.imagesPerSecond(),
+                    r.bare() != null ? "bare" : "toolkit", reference.medianStep() / t.medianStep(),
+                    reference.minStep() / t.minStep(), t.cpuPerStep(), 100 * t.systemShare(), r.gflops(t),
+                    peak == null ? "" : String.format(Locale.ROOT, " = %.0f%% of the engine's peak",
+                            100 * r.gflops(t) / peak.best()),
+                    t.describeSteps(), t.loads());
+            System.out.printf(Locale.ROOT, "RESULT engine=%s model=%s size=%d loop=%s imgs=%.3f median_step=%.4f"
+                            + " fastest_step=%.4f cpu_step=%.3f sys_share=%.3f gflops=%.2f load=%s settings=%s%n",
+                    r.engine(), r.config().kind().id, r.config().size(), loop.name().toLowerCase(Locale.ROOT),
+                    t.imagesPerSecond(), t.medianStep(), t.minStep(), t.cpuPerStep(), t.systemShare(), r.gflops(t),
+                    t.loads().replace(' ', '_'), Machine.settings().replace(' ', ','));
+        }
+        if (r.paired()) {
+            System.out.printf(Locale.ROOT, "   loss: bare %.4f after its last step on one batch; toolkit %.4f over its"
+                    + " epoch%n", r.bareLoss(), r.toolkitLoss());
+        }
+    }
+
+    private void printSummary(List<Result> results, Map<String, GemmPeak.Result> peaks) {
+        double machinePeak = peaks.values().stream().mapToDouble(GemmPeak.Result::best).max().orElse(Double.NaN);
         System.out.println("== Results (images/s, higher is better) ==");
-        String header = String.format(Locale.ROOT, "| %-5s | %-7s | %9s | %9s | %8s | %8s | %8s | %8s | %9s |",
-                "model", "engine", "bare", "toolkit", "ratio", "median", "fastest", "CPU", "data-only");
+        String header = String.format(Locale.ROOT,
+                "| %-9s | %-7s | %8s | %8s | %6s | %6s | %7s | %5s | %4s | %7s | %7s | %7s | %9s |",
+                "model", "engine", "bare", "toolkit", "ratio", "median", "fastest", "CPU", "sys", "GFLOP/s",
+                "of eng.", "of best", "data-only");
         System.out.println(header);
         System.out.println(header.replaceAll("[^|]", "-"));
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %-5s | %-7s | %9.2f | %9.2f | %8.3f | %8.3f | %8.3f | %8.3f | %9.1f |%n",
-                    r.kind().id, r.engine(), r.bare().imagesPerSecond(), r.toolkit().imagesPerSecond(),
-                    r.ratio(), r.medianRatio(), r.fastestRatio(), r.cpuRatio(), r.data().imagesPerSecond());
+            Timing ref = r.reference();
+            GemmPeak.Result p = peaks.get(r.engine());
+            System.out.printf(Locale.ROOT,
+                    "| %-9s | %-7s | %8s | %8s | %6s | %6s | %7s | %5s | %3.0f%% | %7.1f | %7s | %7s | %9s |%n",
+                    r.config().id(), r.engine(), fmt(r.bare()), fmt(r.toolkit()),
+                    r.paired() ? f3(r.ratio()) : "-", r.paired() ? f3(r.medianRatio()) : "-",
+                    r.paired() ? f3(r.fastestRatio()) : "-", r.paired() ? f3(r.cpuRatio()) : "-",
+                    100 * ref.systemShare(), r.gflops(ref),
+                    p == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops(ref) / p.best()),
+                    Double.isNaN(machinePeak) ? "-" : String.format(Locale.ROOT, "%.0f%%",
+                            100 * r.gflops(ref) / machinePeak),
+                    r.data() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.data().imagesPerSecond()));
         }
         System.out.println("bare, toolkit, data-only: img/s over all measured steps (wall clock). ratio = toolkit/bare"
                 + " img/s; median / fastest = bare step time / toolkit step time (median, fastest step);"
-                + " CPU = bare / toolkit process CPU seconds per step.");
-        System.out.println();
-        System.out.println("data-only: d2l = FashionMnist TRAIN at 224 (bulk copy + batched bilinear resize on the engine);"
-                + " paper = the synthetic in-memory dataset.");
+                + " CPU = bare / toolkit process CPU seconds per step; sys = kernel share of the process CPU time"
+                + " (bare loop).");
+        System.out.println("GFLOP/s = bare img/s x 3 x 2 x forward MACs (forward + backward-data + backward-weights"
+                + " ~ 3x forward; pooling, ReLU, LRN, bias ignored); of eng. = of this engine's best of matMul, linear and"
+                + " conv 3x3; of best = of the best peak of the engines in this JVM.");
+        for (GemmPeak.Result p : peaks.values()) {
+            System.out.printf(Locale.ROOT, "peak %s: matMul (SGEMM) %.1f, linear %.1f, conv 3x3 %.1f GFLOP/s"
+                            + " (%dx%d matrices; conv %dx%dx%dx%d, %d channels out; best of %d)%n",
+                    p.engine(), p.matMulGflops(), p.linearGflops(), p.convGflops(), p.n(), p.n(),
+                    GemmPeak.CONV_BATCH, GemmPeak.CONV_CHANNELS, GemmPeak.CONV_SIDE, GemmPeak.CONV_SIDE,
+                    GemmPeak.CONV_CHANNELS, p.repetitions());
+        }
         System.out.println();
 
-        boolean anyD2l = false;
         for (Result r : results) {
-            if (r.kind() == Kind.D2L) {
-                if (!anyD2l) {
-                    System.out.println("== Projected d2l epoch (60,000 images at 224, batch 128 = 469 batches), training only ==");
-                    anyD2l = true;
-                }
+            if (r.config().kind() == Kind.D2L && r.toolkit() != null) {
                 double s = D2L_EPOCH_IMAGES / r.toolkit().imagesPerSecond();
-                double quiet = D2L_EPOCH_IMAGES / (BATCH / r.toolkit().minStep());
                 System.out.printf(Locale.ROOT,
-                        "%-7s: %s per epoch at the toolkit's measured %.2f img/s (bare loop: %s); 10 epochs: %s;"
-                                + " at the toolkit's fastest step (%.2f s, quiet machine): %s per epoch%n",
-                        r.engine(), hms(s), r.toolkit().imagesPerSecond(),
-                        hms(D2L_EPOCH_IMAGES / r.bare().imagesPerSecond()), hms(10 * s), r.toolkit().minStep(),
-                        hms(quiet));
+                        "projected d2l epoch (60,000 images at %d px), %s: %s at the toolkit's %.2f img/s; 10 epochs"
+                                + " %s (training only)%n",
+                        r.config().size(), r.engine(), Machine.hms(s), r.toolkit().imagesPerSecond(),
+                        Machine.hms(10 * s));
             }
-        }
-        if (anyD2l) {
-            System.out.println("(validation on the 10,000 test images, forward only, comes on top of this)");
-            System.out.println();
         }
 
         System.out.println("== Reading ==");
         for (Result r : results) {
-            double bareBatch = BATCH / r.bare().imagesPerSecond();
-            double toolkitBatch = BATCH / r.toolkit().imagesPerSecond();
-            double dataBatch = BATCH / r.data().imagesPerSecond();
-            System.out.printf(Locale.ROOT,
-                    "%s/%s: toolkit/bare %.3f over all steps (%s 0.95), %.3f on the fastest steps (%s 0.95);"
-                            + " per batch bare %.2f s, toolkit %.2f s (%+.2f s); loading one batch alone takes"
-                            + " %.3f s (%.1f%% of a toolkit step)%n",
-                    r.kind().id, r.engine(), r.ratio(), r.ratio() >= 0.95 ? "meets" : "MISSES",
-                    r.fastestRatio(), r.fastestRatio() >= 0.95 ? "meets" : "MISSES",
-                    bareBatch, toolkitBatch, toolkitBatch - bareBatch, dataBatch, 100 * dataBatch / toolkitBatch);
+            if (r.paired()) {
+                double bareBatch = BATCH / r.bare().imagesPerSecond();
+                double toolkitBatch = BATCH / r.toolkit().imagesPerSecond();
+                double dataBatch = r.data() == null ? Double.NaN : BATCH / r.data().imagesPerSecond();
+                System.out.printf(Locale.ROOT,
+                        "%s/%s: toolkit/bare %.3f over all steps (%s 0.95), %.3f on the fastest steps (%s 0.95);"
+                                + " per batch bare %.2f s, toolkit %.2f s (%+.2f s); loading one batch alone takes"
+                                + " %.3f s (%.1f%% of a toolkit step)%n",
+                        r.config().id(), r.engine(), r.ratio(), r.ratio() >= 0.95 ? "meets" : "MISSES",
+                        r.fastestRatio(), r.fastestRatio() >= 0.95 ? "meets" : "MISSES",
+                        bareBatch, toolkitBatch, toolkitBatch - bareBatch, dataBatch, 100 * dataBatch / toolkitBatch);
+            }
             for (var e : r.loops().entrySet()) {
                 Timing t = e.getValue();
                 // A typical (median) step much slower than the fastest one: the loop shared the cores.
                 double spread = t.medianStep() / t.minStep();
                 if (spread > 1.15) {
                     System.out.printf(Locale.ROOT,
-                            "   NOTE: the median %s step is %.2fx its fastest (%.2f vs %.2f s): the machine was busy"
-                                    + " (see the load per round), so these ratios are unreliable (the fastest-step"
-                                    + " ratio too, unless both loops had quiet steps): rerun, or use more --rounds%n",
-                            e.getKey().label, spread, t.medianStep(), t.minStep());
+                            "   NOTE: %s/%s: the median %s step is %.2fx its fastest (%.2f vs %.2f s): the machine"
+                                    + " was busy (see the load per round), so these figures are unreliable: rerun,"
+                                    + " or use more --rounds%n",
+                            r.config().id(), r.engine(), e.getKey().label, spread, t.medianStep(), t.minStep());
                 }
             }
         }
-        System.out.println("The toolkit loads batches synchronously on the training thread (Training sets no executor),"
-                + " so the data-only time per batch is included in its step time; the bare loop reuses one batch.");
-        System.out.printf(Locale.ROOT, "load average at the end: %s; process RSS %s (peak %s)%n", loadAverage(),
-                rss("VmRSS"), rss("VmHWM"));
+        System.out.printf(Locale.ROOT, "load average at the end: %s; process RSS %s (peak %s)%n", Machine.loadAverage(),
+                Machine.rss("VmRSS"), Machine.rss("VmHWM"));
     }
 
-    Result measure(Kind kind, String engineName) throws IOException, TranslateException {
+    private static String fmt(Timing t) {
+        return t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.imagesPerSecond());
+    }
+
+    private static String f3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    Result measure(Config config, String engineName) throws IOException, TranslateException {
         Engine engine = Engine.getEngine(engineName);
-        Timing data;
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engineName)) {
-            data = measureData(kind, manager);
+        Timing data = null;
+        if (loops.contains(Loop.TOOLKIT)) {
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engineName)) {
+                data = measureData(config, manager);
+            }
         }
-        List<Loop> order = diagnose
-                ? List.of(Loop.BARE, Loop.BARE_FRESH_DATA, Loop.TOOLKIT_CACHED_BATCH, Loop.TOOLKIT)
-                : List.of(Loop.BARE, Loop.TOOLKIT);
+        List<Loop> order = new ArrayList<>(loops);
+        if (diagnose) {
+            order = List.of(Loop.BARE, Loop.BARE_FRESH_DATA, Loop.TOOLKIT_CACHED_BATCH, Loop.TOOLKIT);
+        }
         Map<Loop, List<Run>> runs = new EnumMap<>(Loop.class);
         double bareLoss = Double.NaN;
         double toolkitLoss = Double.NaN;
@@ -457,37 +650,54 @@ public final class TrainingBenchmark {
                 Collections.reverse(thisRound);
             }
             for (Loop loop : thisRound) {
-                String load = loadAverage();
                 switch (loop) {
-                    case BARE:
-                        bareLoss = measureBare(kind, engine, run, false);
-                        break;
-                    case BARE_FRESH_DATA:
-                        measureBare(kind, engine, run, true);
-                        break;
-                    case TOOLKIT:
-                        toolkitLoss = measureToolkit(kind, engine, run, false);
-                        break;
-                    default:
-                        measureToolkit(kind, engine, run, true);
+                    case BARE -> bareLoss = measureBare(config, engine, run, false);
+                    case BARE_FRESH_DATA -> measureBare(config, engine, run, true);
+                    case TOOLKIT -> toolkitLoss = measureToolkit(config, engine, run, false);
+                    default -> measureToolkit(config, engine, run, true);
                 }
                 runs.computeIfAbsent(loop, k -> new ArrayList<>()).add(run[0]);
-                System.out.printf(Locale.ROOT, "   round %d %-26s: %7.2f img/s  (load before %s, RSS now %s, peak %s)%n",
-                        round + 1, loop.label, run[0].imagesPerSecond(), load, rss("VmRSS"), rss("VmHWM"));
+                System.out.printf(Locale.ROOT, "   round %d %-26s: %7.2f img/s  (load %s -> %s, RSS now %s, peak %s)%n",
+                        round + 1, loop.label, run[0].imagesPerSecond(), run[0].loadBefore(), run[0].loadAfter(),
+                        Machine.rss("VmRSS"), Machine.rss("VmHWM"));
                 System.gc();
             }
         }
         Map<Loop, Timing> timings = new EnumMap<>(Loop.class);
         runs.forEach((k, v) -> timings.put(k, new Timing(v)));
-        return new Result(kind, engineName, timings, data, bareLoss, toolkitLoss);
+        return new Result(config, engineName, timings, data, bareLoss, toolkitLoss, config.macs(engineName));
     }
 
-    /** (c) Iterating the training data alone. */
-    Timing measureData(Kind kind, NDManager manager) throws IOException, TranslateException {
+    /** Timestamps and CPU times of a loop's steps. */
+    private static final class Clock {
+        final long[] stamps;
+        final long[] user;
+        final long[] system;
+        final String loadBefore = Machine.loadAverage();
+
+        Clock(int steps) {
+            stamps = new long[steps];
+            user = new long[steps];
+            system = new long[steps];
+        }
+
+        void tick(int step) {
+            long[] cpu = Machine.cpuTicks();
+            user[step] = cpu[0];
+            system[step] = cpu[1];
+            stamps[step] = System.nanoTime();
+        }
+
+        Run run(int warmup) {
+            return new Run(stamps, user, system, warmup, loadBefore, Machine.loadAverage());
+        }
+    }
+
+    /** Iterating the training data alone. */
+    Timing measureData(Config config, NDManager manager) throws IOException, TranslateException {
         int batches = warmup + Math.max(steps, MIN_DATA_BATCHES);
-        RandomAccessDataset set = trainingSet(kind, batches, new EpochShuffleSampler(BATCH, SEED, true));
-        long[] stamps = new long[batches];
-        long[] cpu = new long[batches];
+        RandomAccessDataset set = trainingSet(config, batches, new EpochShuffleSampler(BATCH, SEED, true));
+        Clock clock = new Clock(batches);
         int i = 0;
         for (Batch batch : set.getData(manager)) {
             try (batch) {
@@ -500,41 +710,40 @@ public final class TrainingBenchmark {
                 x.get(lastElement).getFloat();
                 batch.getLabels().head().get(0).getFloat();
             }
-            cpu[i] = cpuTicks();
-            stamps[i++] = System.nanoTime();
+            clock.tick(i++);
         }
         if (i != batches) {
             throw new IllegalStateException("expected " + batches + " batches, got " + i);
         }
-        return new Timing(new Run(stamps, cpu, warmup));
+        return new Timing(clock.run(warmup));
     }
 
     /**
-     * (b) The bare DJL loop on one pre-made batch (or, with {@code freshData}, on the next batch of the
-     * dataset every step, loaded synchronously as the toolkit does). Returns the last loss.
+     * The bare loop in DJL's idiom: DJL's SGD, a trainer, and per step forward, loss, backward, step on
+     * one pre-made batch (or, with {@code freshData}, on the next batch of the dataset every step,
+     * loaded synchronously as the toolkit does). Returns the last loss.
      */
-    double measureBare(Kind kind, Engine engine, Run[] out, boolean freshData) throws IOException, TranslateException {
-        Recipe recipe = recipe(kind);
+    double measureBare(Config config, Engine engine, Run[] out, boolean freshData)
+            throws IOException, TranslateException {
+        Recipe recipe = recipe(config);
         engine.setRandomSeed((int) recipe.getSeed());
-        PaperSgd optimizer = PaperSgd.builder()
+        Optimizer sgd = Optimizer.sgd()
                 .setLearningRateTracker(Tracker.fixed(recipe.getLearningRate()))
                 .optMomentum(recipe.getMomentum())
                 .optWeightDecays(recipe.getWeightDecay())
-                .setRescaleGrad(1f)
                 .build();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(optimizer)
+        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(sgd)
                 .optDevices(new Device[] {Device.cpu()});
         int total = warmup + steps;
-        long[] stamps = new long[total];
-        long[] cpu = new long[total];
+        Clock clock = new Clock(total);
         float last = Float.NaN;
-        try (Model model = Model.newInstance("bench-bare-" + kind.id, Device.cpu(), engine.getEngineName())) {
-            model.setBlock(kind.newBlock());
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1).addAll(kind.inputShape()));
+        try (Model model = Model.newInstance("bench-bare-" + config.id(), Device.cpu(), engine.getEngineName())) {
+            model.setBlock(config.kind().newBlock());
+            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+                trainer.initialize(new Shape(1).addAll(config.inputShape()));
                 Loss loss = trainer.getLoss();
-                RandomAccessDataset set = trainingSet(kind, freshData ? total : 1,
+                RandomAccessDataset set = trainingSet(config, freshData ? total : 1,
                         new EpochShuffleSampler(BATCH, SEED, true));
                 Iterator<Batch> it = trainer.iterateDataset(set).iterator();
                 if (freshData) {
@@ -549,77 +758,76 @@ public final class TrainingBenchmark {
                             trainer.step();
                             last = l.getFloat();
                         }
-                        cpu[s] = cpuTicks();
-                        stamps[s] = System.nanoTime();
+                        clock.tick(s);
                     }
-                } else try (Batch batch = it.next()) {
-                    NDList x = batch.getData();
-                    NDList y = batch.getLabels();
-                    for (int s = 0; s < total; s++) {
-                        // A per-step manager frees the step's activations, as closing a batch does in the toolkit.
-                        try (NDManager stepManager = trainer.getManager().newSubManager()) {
-                            x.tempAttach(stepManager);
-                            y.tempAttach(stepManager);
-                            NDArray l;
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList p = trainer.forward(x);
-                                l = loss.evaluate(y, p);
-                                gc.backward(l);
+                } else {
+                    try (Batch batch = it.next()) {
+                        NDList x = batch.getData();
+                        NDList y = batch.getLabels();
+                        for (int s = 0; s < total; s++) {
+                            // A per-step manager frees the step's activations, as closing a batch does.
+                            try (NDManager stepManager = trainer.getManager().newSubManager()) {
+                                x.tempAttach(stepManager);
+                                y.tempAttach(stepManager);
+                                NDArray l;
+                                try (GradientCollector gc = trainer.newGradientCollector()) {
+                                    NDList p = trainer.forward(x);
+                                    l = loss.evaluate(y, p);
+                                    gc.backward(l);
+                                }
+                                trainer.step();
+                                last = l.getFloat();
                             }
-                            trainer.step();
-                            last = l.getFloat();
+                            clock.tick(s);
                         }
-                        cpu[s] = cpuTicks();
-                        stamps[s] = System.nanoTime();
                     }
                 }
             }
         }
-        release(optimizer);
-        out[0] = new Run(stamps, cpu, warmup);
+        // DJL's Sgd keeps its momentum arrays outside every manager and cannot free them: each bare loop
+        // leaves one copy of the weights in native memory (0.19 GB for d2l). Fine for a few loops.
+        out[0] = clock.run(warmup);
         return last;
     }
 
     /**
-     * (a) The toolkit's loop, one epoch of exactly warmup + steps batches (with {@code cachedBatch}: copies
+     * The toolkit's loop, one epoch of exactly warmup + steps batches (with {@code cachedBatch}: copies
      * of one pre-made batch instead of loading data). Returns the epoch's loss.
      */
-    double measureToolkit(Kind kind, Engine engine, Run[] out, boolean cachedBatch)
+    double measureToolkit(Config config, Engine engine, Run[] out, boolean cachedBatch)
             throws IOException, TranslateException {
         int total = warmup + steps;
-        Recipe recipe = recipe(kind);
+        Recipe recipe = recipe(config);
         EpochShuffleSampler sampler = new EpochShuffleSampler(BATCH, recipe.getSeed(), true);
         try (NDManager cacheManager = NDManager.newBaseManager(Device.cpu(), engine.getEngineName())) {
             RandomAccessDataset train = cachedBatch
-                    ? new CachedBatch(trainingSet(kind, 1, new EpochShuffleSampler(BATCH, SEED, true)), cacheManager,
-                            total * BATCH, sampler)
-                    : trainingSet(kind, total, sampler);
-            return measureToolkit(kind, engine, out, recipe, train, sampler);
+                    ? new CachedBatch(trainingSet(config, 1, new EpochShuffleSampler(BATCH, SEED, true)),
+                            cacheManager, total * BATCH, sampler)
+                    : trainingSet(config, total, sampler);
+            return measureToolkit(config, engine, out, recipe, train, sampler);
         }
     }
 
-    private double measureToolkit(Kind kind, Engine engine, Run[] out, Recipe recipe, RandomAccessDataset train,
+    private double measureToolkit(Config config, Engine engine, Run[] out, Recipe recipe, RandomAccessDataset train,
             EpochShuffleSampler sampler) throws IOException, TranslateException {
         int total = warmup + steps;
-        RandomAccessDataset validation = validationSet(kind);
-        long[] stamps = new long[total];
-        long[] cpu = new long[total];
+        RandomAccessDataset validation = validationSet(config);
+        Clock clock = new Clock(total);
         int[] seen = new int[1];
         ProgressListener listener = new ProgressListener() {
             @Override
             public void onBatch(BatchProgress p) {
-                cpu[p.batch() - 1] = cpuTicks();
-                stamps[p.batch() - 1] = System.nanoTime();
+                clock.tick(p.batch() - 1);
                 seen[0] = p.batch();
             }
         };
         double loss;
-        try (Model model = Model.newInstance("bench-toolkit-" + kind.id, Device.cpu(), engine.getEngineName())) {
-            model.setBlock(kind.newBlock());
+        try (Model model = Model.newInstance("bench-toolkit-" + config.id(), Device.cpu(), engine.getEngineName())) {
+            model.setBlock(config.kind().newBlock());
             var history = Training.builder()
                     .setModel(model)
-                    .setInputShape(kind.inputShape())
-                    .setClasses(kind.classes)
+                    .setInputShape(config.inputShape())
+                    .setClasses(config.kind().classes)
                     .setTrainingSet(train, sampler)
                     .setValidationSet(validation)
                     .setRecipe(recipe)
@@ -632,64 +840,55 @@ public final class TrainingBenchmark {
         if (seen[0] != total) {
             throw new IllegalStateException("the toolkit ran " + seen[0] + " batches, expected " + total);
         }
-        out[0] = new Run(stamps, cpu, warmup);
+        out[0] = clock.run(warmup);
         return loss;
     }
 
-    /**
-     * Frees the optimiser's momentum buffers when the optimiser can do that (DJL detaches optimiser
-     * state from every manager, so closing the model does not free it).
-     */
-    static void release(Object optimizer) {
-        if (optimizer instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not free the optimiser state", e);
-            }
-        }
+    /** The model's recipe (Recipe.fashionMnist() or Recipe.paper()) for one epoch at batch 128 and this size. */
+    static Recipe recipe(Config config) {
+        Recipe base = config.kind() == Kind.D2L ? Recipe.fashionMnist() : Recipe.paper();
+        return base.toBuilder().epochs(1).batchSize(BATCH).resolution(config.size()).build();
     }
 
-    static Recipe recipe(Kind kind) {
-        Recipe base = kind == Kind.D2L ? Recipe.fashionMnist() : Recipe.paper();
-        return base.toBuilder().epochs(1).batchSize(BATCH).resolution(RESOLUTION).build();
-    }
-
-    RandomAccessDataset trainingSet(Kind kind, int batches, Sampler sampler) throws IOException, TranslateException {
+    RandomAccessDataset trainingSet(Config config, int batches, Sampler sampler) throws IOException, TranslateException {
         long size = (long) batches * BATCH;
-        if (kind == Kind.D2L) {
+        if (config.kind() == Kind.D2L) {
             FashionMnist set = FashionMnist.builder()
                     .optUsage(Dataset.Usage.TRAIN)
-                    .optResolution(RESOLUTION)
+                    .optResolution(config.size())
                     .optLimit(size)
                     .setSampling(sampler)
                     .build();
             set.prepare();
             return set;
         }
-        return new SyntheticImages(syntheticPool(), kind.channels, RESOLUTION, kind.classes, (int) size, SEED, sampler);
+        return new SyntheticImages(syntheticPool(config.size()), config.kind().channels, config.size(),
+                config.kind().classes, (int) size, SEED, sampler);
     }
 
-    RandomAccessDataset validationSet(Kind kind) throws IOException, TranslateException {
+    RandomAccessDataset validationSet(Config config) throws IOException, TranslateException {
         EpochShuffleSampler sequential = EpochShuffleSampler.sequential(BATCH);
-        if (kind == Kind.D2L) {
+        if (config.kind() == Kind.D2L) {
             FashionMnist set = FashionMnist.builder()
                     .optUsage(Dataset.Usage.TEST)
-                    .optResolution(RESOLUTION)
+                    .optResolution(config.size())
                     .optLimit(VALIDATION_IMAGES)
                     .setSampling(sequential)
                     .build();
             set.prepare();
             return set;
         }
-        return new SyntheticImages(syntheticPool(), kind.channels, RESOLUTION, kind.classes, VALIDATION_IMAGES,
-                SEED + 1, sequential);
+        return new SyntheticImages(syntheticPool(config.size()), config.kind().channels, config.size(),
+                config.kind().classes, VALIDATION_IMAGES, SEED + 1, sequential);
     }
 
-    /** The synthetic images, made once per JVM and shared by every engine: uniform [0, 1) floats. */
-    float[] syntheticPool() {
-        if (syntheticPool == null) {
-            int per = Kind.PAPER.channels * RESOLUTION * RESOLUTION;
+    /**
+     * The synthetic images (uniform [0, 1) floats), made once per JVM for the largest size and shared by
+     * every engine; a smaller size reads the same pool in smaller images.
+     */
+    float[] syntheticPool(int size) {
+        int per = Kind.PAPER.channels * size * size;
+        if (syntheticPool == null || syntheticPool.length < SYNTHETIC_POOL * per) {
             float[] pool = new float[SYNTHETIC_POOL * per];
             SplittableRandom random = new SplittableRandom(SEED);
             for (int i = 0; i < pool.length; i++) {
@@ -698,244 +897,5 @@ public final class TrainingBenchmark {
             syntheticPool = pool;
         }
         return syntheticPool;
-    }
-
-    /**
-     * A dataset that serves copies of one pre-made batch (one array copy per batch, no decoding or
-     * resizing): the toolkit's loop without data loading.
-     */
-    static final class CachedBatch extends RandomAccessDataset {
-
-        private final NDArray x;
-        private final NDArray y;
-        private final int size;
-
-        CachedBatch(RandomAccessDataset source, NDManager manager, int size, Sampler sampler)
-                throws IOException, TranslateException {
-            super(new SyntheticImages.Builder().setSampling(sampler));
-            try (Batch b = source.getData(manager).iterator().next()) {
-                x = b.getData().head().duplicate();
-                y = b.getLabels().head().duplicate();
-                x.attach(manager);
-                y.attach(manager);
-            }
-            this.size = size;
-        }
-
-        @Override
-        public Record get(NDManager manager, long index) {
-            long i = index % x.getShape().get(0);
-            return new Record(new NDList(x.get(i)), new NDList(y.get(i)));
-        }
-
-        @Override
-        protected long availableSize() {
-            return size;
-        }
-
-        @Override
-        public void prepare(Progress progress) {}
-
-        @Override
-        public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executorService) {
-            CachedBatch self = this;
-            return new DataIterable(this, manager, sampler, dataBatchifier, labelBatchifier, pipeline,
-                    targetPipeline, executorService, prefetchNumber, device) {
-                @Override
-                protected Batch fetch(List<Long> indices, int progress) {
-                    if (indices.size() != self.x.getShape().get(0)) {
-                        throw new IllegalStateException("the cached batch has " + self.x.getShape().get(0)
-                                + " examples, asked for " + indices.size());
-                    }
-                    NDManager batchManager = this.manager.newSubManager();
-                    batchManager.setName("cached fetch");
-                    NDArray data = self.x.duplicate();
-                    NDArray labels = self.y.duplicate();
-                    return new Batch(batchManager, new NDList(data), new NDList(labels), indices.size(),
-                            dataBatchifier, labelBatchifier, progress, self.size(), indices);
-                }
-            };
-        }
-    }
-
-    /**
-     * An in-memory dataset of random images (a fixed pool of {@value #SYNTHETIC_POOL} images that
-     * indices wrap around) with random labels; a batch is one bulk copy into one array, like {@link
-     * FashionMnist} does.
-     */
-    static final class SyntheticImages extends RandomAccessDataset {
-
-        private final float[] pool;
-        private final int channels;
-        private final int side;
-        private final float[] labels;
-
-        SyntheticImages(float[] pool, int channels, int side, int classes, int size, long seed, Sampler sampler) {
-            super(new Builder().setSampling(sampler));
-            this.pool = pool;
-            this.channels = channels;
-            this.side = side;
-            this.labels = new float[size];
-            SplittableRandom random = new SplittableRandom(seed);
-            for (int i = 0; i < size; i++) {
-                labels[i] = random.nextInt(classes);
-            }
-        }
-
-        private int perImage() {
-            return channels * side * side;
-        }
-
-        private int poolImages() {
-            return pool.length / perImage();
-        }
-
-        NDArray images(NDManager manager, List<Long> indices) {
-            int per = perImage();
-            float[] buffer = new float[indices.size() * per];
-            for (int i = 0; i < indices.size(); i++) {
-                int from = (int) (indices.get(i) % poolImages()) * per;
-                System.arraycopy(pool, from, buffer, i * per, per);
-            }
-            return manager.create(buffer, new Shape(indices.size(), channels, side, side));
-        }
-
-        NDArray labels(NDManager manager, List<Long> indices) {
-            float[] y = new float[indices.size()];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = labels[Math.toIntExact(indices.get(i))];
-            }
-            return manager.create(y);
-        }
-
-        @Override
-        public Record get(NDManager manager, long index) {
-            try (NDArray image = images(manager, List.of(index))) {
-                return new Record(new NDList(image.reshape(channels, side, side)),
-                        new NDList(manager.create(labels[Math.toIntExact(index)])));
-            }
-        }
-
-        @Override
-        protected long availableSize() {
-            return labels.length;
-        }
-
-        @Override
-        public void prepare(Progress progress) {}
-
-        @Override
-        public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executorService) {
-            SyntheticImages self = this;
-            return new DataIterable(this, manager, sampler, dataBatchifier, labelBatchifier, pipeline,
-                    targetPipeline, executorService, prefetchNumber, device) {
-                @Override
-                protected Batch fetch(List<Long> indices, int progress) {
-                    NDManager batchManager = this.manager.newSubManager();
-                    batchManager.setName("synthetic fetch");
-                    NDList data = new NDList(self.images(batchManager, indices));
-                    NDList y = new NDList(self.labels(batchManager, indices));
-                    return new Batch(batchManager, data, y, indices.size(), dataBatchifier, labelBatchifier,
-                            progress, self.size(), indices);
-                }
-            };
-        }
-
-        static final class Builder extends BaseBuilder<Builder> {
-            @Override
-            protected Builder self() {
-                return this;
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- machine
-
-    void printMachine() {
-        Runtime rt = Runtime.getRuntime();
-        System.out.printf(Locale.ROOT, "machine: %d cores (availableProcessors), CPU %s, memory %s, JVM max heap %.1f GB%n",
-                rt.availableProcessors(), cpuModel(), memTotal(), rt.maxMemory() / 1e9);
-        System.out.printf(Locale.ROOT, "java: %s (%s %s), os: %s %s %s%n",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                System.getProperty("java.vm.version"), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
-        StringBuilder versions = new StringBuilder("DJL " + Engine.getDjlVersion());
-        for (String e : engines) {
-            versions.append(", ").append(e).append(' ').append(Engine.getEngine(e).getVersion());
-        }
-        System.out.println("engines: " + versions);
-        String omp = System.getenv("OMP_NUM_THREADS");
-        System.out.println("OMP_NUM_THREADS: " + (omp == null ? "(unset)" : omp) + ", load average at start: " + loadAverage());
-    }
-
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return System.getProperty("os.arch") + " (model unknown)";
-    }
-
-    static String memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.1f GB", kb / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return "unknown";
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** A line of /proc/self/status (VmRSS = resident now, VmHWM = peak), in GB. */
-    static String rss(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key + ":")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.1f GB", kb / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return "?";
-    }
-
-    /** USER_HZ, the unit of the CPU times in /proc (100 on Linux). */
-    static final int CLOCK_TICKS = 100;
-
-    /** CPU time used so far by this process (all threads, user + system), in clock ticks; 0 if unknown. */
-    static long cpuTicks() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields after the command: state(3) ... utime(14) stime(15), i.e. indices 11 and 12 here
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    static String hms(double seconds) {
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
     }
 }
