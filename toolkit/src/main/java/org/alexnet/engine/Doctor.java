@@ -52,6 +52,7 @@ public final class Doctor {
             lines.add(row("training", "impossible: no engine could be loaded (see above)"));
             return new Report(List.copyOf(lines), false);
         }
+        lines.add(row("threads", NativeThreads.describe()));
         Engines.Choice choice = Engines.choose(null, -1, cuda);
         String devices = Arrays.stream(choice.devices()).map(Device::toString).collect(Collectors.joining(", "));
         lines.add(row("training", String.format(Locale.ROOT, "%s on %s%s", choice.engine().getEngineName(), devices,

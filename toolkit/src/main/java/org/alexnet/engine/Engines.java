@@ -128,6 +128,7 @@ public final class Engines {
         if (name.equals(PYTORCH)) {
             inferPyTorchFlavor();
         }
+        NativeThreads.applyDefaults(name);
         try {
             return Engine.getEngine(name);
         } catch (RuntimeException | LinkageError e) {
