@@ -252,6 +252,21 @@ public final class PipelineBenchmark {
                 javax.imageio.ImageIO.write(b.toBufferedImage(), "png", patches.resolve(name + ".imageio.png").toFile());
             }
         }
+        // The patch's CPU cost with each decoder on these files: a warm-up pass, then five.
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (ImageNet data : new ImageNet[] {turbo, imageIO}) {
+            for (int i = 0; i < data.size(); i++) {
+                data.loadCentered(i);
+            }
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            for (int pass = 0; pass < 5; pass++) {
+                for (int i = 0; i < data.size(); i++) {
+                    data.loadCentered(i);
+                }
+            }
+            System.out.printf(Locale.ROOT, "resampling-time decoder=%s cpu_ms_per_image=%.2f load1=%.2f%n",
+                    data == turbo ? "turbo" : "imageio", (mx.getCurrentThreadCpuTime() - cpu0) / 1e6 / (5 * data.size()), load());
+        }
         System.out.printf(Locale.ROOT, "resampling-summary full_size_images=%d mean_difference=%.3f dct_half_size_images=%d "
                 + "mean_difference=%.3f max_difference=%.0f%n", count[0], values[0] == 0 ? 0 : sum[0] / values[0],
                 count[1], values[1] == 0 ? 0 : sum[1] / values[1], worst);
