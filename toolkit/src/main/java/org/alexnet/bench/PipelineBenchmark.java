@@ -19,6 +19,7 @@ import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.imagenet.DatasetStatistics;
 import org.alexnet.data.imagenet.ImageDecoder;
 import org.alexnet.data.imagenet.ImageNet;
+import org.alexnet.data.transform.CentralPatch;
 import org.alexnet.data.transform.FloatImage;
 import org.alexnet.data.transform.Images;
 import org.alexnet.data.transform.PcaLighting;
@@ -130,6 +131,7 @@ public final class PipelineBenchmark {
                 + "images_per_cpu_second=%.1f process_cpu_seconds=%.2f images_per_process_cpu_second=%.1f threads=1 "
                 + "files=%d decoder=%s load1=%.2f%n",
                 images / wall, images, wall, cpu, images / cpu, process, images / process, n, decoderTag, load());
+        stages(train, stats, jpeg, decoderTag);
         if (singleOnly) {
             train.close();
             plain.close();
@@ -206,6 +208,41 @@ public final class PipelineBenchmark {
                         toFloat(stats.getEigenvectors()[1]), toFloat(stats.getEigenvectors()[2])}, 0.1, 255f, 0));
         train.close();
         plain.close();
+    }
+
+    /**
+     * Where one image's time goes, per stage, over two passes of the corpus in this thread: reading
+     * the file, decoding it whole, and the fused pass (interpolating the crop from the central 256
+     * patch, mean, flip, lighting). The pipeline decodes into a reused buffer and, for images at least
+     * twice the size needed, at half size; here each stage is timed alone.
+     */
+    private static void stages(ImageNet data, DatasetStatistics stats, ImageDecoder.Jpeg jpeg, String decoderTag)
+            throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        PcaLighting lighting = stats.lighting(PcaLighting.PAPER_STD, 1);
+        float[] dest = new float[3 * ImageNet.CROP * ImageNet.CROP];
+        long read = 0;
+        long decode = 0;
+        long crop = 0;
+        int n = (int) data.size();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                byte[] bytes = java.nio.file.Files.readAllBytes(data.getFile(i));
+                long c1 = mx.getCurrentThreadCpuTime();
+                java.awt.image.BufferedImage image = ImageDecoder.decode(bytes, data.getFile(i).toString(), jpeg);
+                long c2 = mx.getCurrentThreadCpuTime();
+                java.util.Random r = new java.util.Random(i);
+                CentralPatch.of(image, ImageNet.SCALE).writeCrop(r.nextInt(33), r.nextInt(33), ImageNet.CROP, r.nextBoolean(),
+                        stats.getMean(), lighting.shift(lighting.drawAlphas(r)), 1f, dest, 0);
+                long c3 = mx.getCurrentThreadCpuTime();
+                read += c1 - c0;
+                decode += c2 - c1;
+                crop += c3 - c2;
+            }
+        }
+        System.out.printf(Locale.ROOT, "toolkit-stages read_ms=%.3f decode_ms=%.3f crop_ms=%.3f decoder=%s load1=%.2f%n",
+                read / 2e6 / n, decode / 2e6 / n, crop / 2e6 / n, decoderTag, load());
     }
 
     /**
