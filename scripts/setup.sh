@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven, npm and the
-# official Fashion-MNIST files (Debian package dataset-fashion-mnist), then builds the toolkit jar.
+# Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven, npm, the
+# official Fashion-MNIST files (Debian package dataset-fashion-mnist) and libjpeg-turbo's Java binding
+# (libturbojpeg-java, the ImageNet pipeline's JPEG decoder), then builds the toolkit jar.
 # Safe to run again: it only does what is not done yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ -z "${FASHION_MNIST_DIR:-}" ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   need+=(dataset-fashion-mnist)
 fi
+# Not on Maven Central: the toolkit loads it at run time and falls back to ImageIO without it.
+[ -f /usr/share/java/turbojpeg.jar ] || need+=(libturbojpeg-java)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   sudo=""

@@ -10,10 +10,16 @@ Lanczos to a size cycling through common ILSVRC shapes (500x375, 500x333, 400x35
 portrait forms), saved as JPEG quality 90: about 42 KB each (ILSVRC-2012's training files average
 ~110 KB, 138 GB / 1.28 M; these smoother photos compress better, so decode work is a little lower). Written as OUT/train/<pseudo-wnid>/<wnid>_<n>.JPEG plus OUT/synsets.txt, the layout
 prepare.sh produces. Same arguments, same PIL -> same bytes.
+
+    make_corpus.py OUT --originals MIN_SIDE
+
+instead copies, unchanged, the JPEG photographs whose shorter side is at least MIN_SIDE (one class):
+images the pipeline decodes at half size in libjpeg-turbo's DCT, for PipelineBenchmark --resampling.
 """
 import argparse
 import os
 import random
+import shutil
 import sys
 
 from PIL import Image
@@ -56,9 +62,13 @@ def main(argv=None):
     p.add_argument("--classes", type=int, default=4, help="pseudo-classes (default 4)")
     p.add_argument("--seed", type=int, default=2012)
     p.add_argument("--photos", default=PHOTOS, help="folder of source photographs")
+    p.add_argument("--originals", type=int, metavar="MIN_SIDE",
+                   help="copy the JPEG photographs with a shorter side of at least MIN_SIDE unchanged instead")
     args = p.parse_args(argv)
     if not os.path.isdir(args.photos):
         sys.exit(f"make_corpus: no photographs in {args.photos}: apt-get install opencv-doc")
+    if args.originals:
+        return copy_originals(args)
     sources = photos(args.photos)
     if not sources:
         sys.exit(f"make_corpus: no colour photographs of at least 200 px in {args.photos}")
@@ -79,6 +89,18 @@ def main(argv=None):
         f.writelines(f"{w}\tbenchmark class {k + 1}\n" for k, w in enumerate(wnids))
     print(f"make_corpus: {args.count} JPEGs from {len(sources)} photographs in {args.classes} classes, "
           f"{total / args.count / 1000:.0f} KB each on average, under {args.out}/train")
+
+
+def copy_originals(args):
+    wnid = "n90000001"
+    os.makedirs(os.path.join(args.out, "train", wnid), exist_ok=True)
+    chosen = [p for p in photos(args.photos, args.originals) if p.lower().endswith(".jpg")]
+    for src in chosen:
+        name = os.path.splitext(os.path.basename(src))[0]
+        shutil.copyfile(src, os.path.join(args.out, "train", wnid, f"{wnid}_{name}.JPEG"))
+    with open(os.path.join(args.out, "synsets.txt"), "w") as f:
+        f.write(f"{wnid}\tlarge photographs\n")
+    print(f"make_corpus: {len(chosen)} JPEG photographs of at least {args.originals} px, unchanged, under {args.out}/train")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Progress;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -33,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.transform.CenterCrop;
+import org.alexnet.data.transform.CentralPatch;
 import org.alexnet.data.transform.FloatImage;
-import org.alexnet.data.transform.Images;
 import org.alexnet.data.transform.PcaLighting;
 import org.alexnet.data.transform.RandomCrop;
 import org.alexnet.data.transform.RandomFlip;
@@ -44,13 +42,15 @@ import org.alexnet.data.transform.TenCrop;
  * ILSVRC-2012 (or any dataset in its layout, see {@link ImageNetLayout}) with the paper's input
  * processing, served by a multi-threaded pipeline.
  *
- * <p>Every image is decoded ({@link ImageDecoder}), its shorter side scaled to 256 and its central
- * 256 x 256 patch taken (only that patch is interpolated, see {@link Images#resizeShorterSideCentred}); then the per-pixel mean image is subtracted and, depending on the
- * {@link Mode}, a random 224 x 224 patch with a random horizontal flip and PCA lighting (training),
- * the central 224 patch, or the ten test patches is produced. Those last steps are fused into one
- * pass that writes straight into the batch; they give what the standalone transforms of
- * {@code org.alexnet.data.transform} give when chained, up to a rare one-grey-level rounding
- * difference of the resize (a test checks this).
+ * <p>Every image is decoded ({@link ImageDecoder}; libjpeg-turbo where installed, and images at
+ * least twice the size needed come out of its DCT at half size), its shorter side
+ * scaled to 256 and its central 256 x 256 patch taken; then the per-pixel mean image is subtracted
+ * and, depending on the {@link Mode}, a random 224 x 224 patch with a random horizontal flip and PCA
+ * lighting (training), the central 224 patch, or the ten test patches is produced. Scaling and the
+ * later steps are fused into one pass that interpolates only the pixels of the crop and writes them
+ * straight into the batch ({@link CentralPatch}); they give what the standalone transforms of
+ * {@code org.alexnet.data.transform} give when chained on the same decoded image (a test checks
+ * this).
  *
  * <p>Worker threads build whole batches ahead of the training loop (bounded prefetch). The random
  * draws of image i in epoch e come from a generator seeded by (seed, e, i), so results do not depend
@@ -87,6 +87,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
     private final int threads;
     private final int prefetch;
     private final Consumer<String> reporter;
+    private final ImageDecoder.Jpeg jpeg;
     private final Set<Path> skipped = ConcurrentHashMap.newKeySet();
     private final AtomicInteger epochCounter = new AtomicInteger();
     private ExecutorService workers;
@@ -119,6 +120,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         prefetch = b.prefetch > 0 ? b.prefetch : Math.max(2, threads);
         reporter = b.reporter;
+        jpeg = b.jpeg != null ? b.jpeg : ImageDecoder.Jpeg.fromSystemProperty();
         if (mean != null && (mean.channels() != 3 || mean.height() != scale || mean.width() != scale)) {
             throw new IllegalArgumentException("the mean image must be 3x" + scale + "x" + scale + ", got " + mean);
         }
@@ -178,12 +180,13 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
 
     /** Image {@code index} scaled and centre-cropped to 256 x 256, before mean subtraction (0..255). */
     public FloatImage loadCentered(int index) throws IOException {
-        return FloatImage.of(centred(index));
+        return patch(index).toFloatImage();
     }
 
-    /** Image {@code index} decoded, its shorter side scaled to 256 and its central 256 x 256 kept. */
-    private BufferedImage centred(int index) throws IOException {
-        return Images.resizeShorterSideCentred(ImageDecoder.read(files.get(index)), scale, scale);
+    /** Image {@code index} decoded, ready to give crops of its central 256 x 256 patch. */
+    private CentralPatch patch(int index) throws IOException {
+        ImageDecoder.Pixels p = ImageDecoder.readForScale(files.get(index), jpeg, scale);
+        return CentralPatch.of(p.bgr(), p.height(), p.width(), p.fullHeight(), p.fullWidth(), scale);
     }
 
     /**
@@ -193,48 +196,31 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
      * @throws UnreadableImageException when the file cannot be decoded
      */
     public void write(int index, int epoch, float[] dest, int offset) throws IOException {
-        byte[] px = ((DataBufferByte) centred(index).getRaster().getDataBuffer()).getData();
-        float[] m = mean == null ? null : mean.data();
+        CentralPatch patch = patch(index);
         if (mode == Mode.TRAIN) {
             // Same draws in the same order as RandomCrop, RandomFlip, PcaLighting chained.
             Random r = random(seed, epoch, index);
             int[] o = RandomCrop.offset(scale, scale, crop, r);
             boolean flip = RandomFlip.draw(r);
-            float[] shift = lighting == null ? new float[3] : lighting.shift(lighting.drawAlphas(r));
-            writePatch(px, m, o[0], o[1], flip, shift, dest, offset);
+            float[] shift = lighting == null ? null : lighting.shift(lighting.drawAlphas(r));
+            patch.writeCrop(o[0], o[1], crop, flip, mean, shift, pixelScale, dest, offset);
         } else if (mode == Mode.CENTER) {
             int[] o = CenterCrop.offset(scale, scale, crop);
-            writePatch(px, m, o[0], o[1], false, new float[3], dest, offset);
+            patch.writeCrop(o[0], o[1], crop, false, mean, null, pixelScale, dest, offset);
         } else {
             int[][] corners = TenCrop.offsets(scale, scale, crop);
             int row = 3 * crop * crop;
-            for (int k = 0; k < TenCrop.COUNT; k++) {
-                int[] o = corners[k % 5];
-                writePatch(px, m, o[0], o[1], k >= 5, new float[3], dest, offset + k * row);
+            for (int k = 0; k < TenCrop.COUNT / 2; k++) {
+                patch.writeCrop(corners[k][0], corners[k][1], crop, false, mean, null, pixelScale, dest, offset + k * row);
             }
-        }
-    }
-
-    /**
-     * One pass over the scale x scale BGR pixels {@code px}: crop (top, left), flip, subtract the
-     * mean, add the colour shift.
-     */
-    private void writePatch(byte[] px, float[] m, int top, int left, boolean flip, float[] shift,
-            float[] dest, int offset) {
-        int plane = crop * crop;
-        for (int c = 0; c < 3; c++) {
-            int bgr = 2 - c;
-            for (int y = 0; y < crop; y++) {
-                int srcRow = (top + y) * scale;
-                int meanRow = (c * scale + top + y) * scale;
-                int out = offset + c * plane + y * crop;
-                for (int x = 0; x < crop; x++) {
-                    int sx = flip ? left + crop - 1 - x : left + x;
-                    float v = px[3 * (srcRow + sx) + bgr] & 0xFF;
-                    if (m != null) {
-                        v -= m[meanRow + sx];
+            // The last five are the first five mirrored.
+            for (int k = TenCrop.COUNT / 2; k < TenCrop.COUNT; k++) {
+                int from = offset + (k - TenCrop.COUNT / 2) * row;
+                int to = offset + k * row;
+                for (int line = 0; line < 3 * crop; line++) {
+                    for (int x = 0; x < crop; x++) {
+                        dest[to + line * crop + x] = dest[from + line * crop + crop - 1 - x];
                     }
-                    dest[out + x] = (v + shift[c]) * pixelScale;
                 }
             }
         }
@@ -427,6 +413,11 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         return mode;
     }
 
+    /** The JPEG decoder this dataset uses. */
+    public ImageDecoder.Jpeg getJpegDecoder() {
+        return jpeg;
+    }
+
     /** The class index of image {@code index}. */
     public int getLabel(int index) {
         return labels[index];
@@ -474,6 +465,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         private int threads;
         private int prefetch;
         private Consumer<String> reporter;
+        private ImageDecoder.Jpeg jpeg;
 
         @Override
         protected Builder self() {
@@ -575,6 +567,15 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         /** Receives one line per unreadable image, the first time it is met. */
         public Builder optReporter(Consumer<String> reporter) {
             this.reporter = reporter;
+            return this;
+        }
+
+        /**
+         * The JPEG decoder (default: the system property {@code alexnet.jpeg}, else libjpeg-turbo
+         * when installed, ImageIO otherwise; see {@link ImageDecoder}).
+         */
+        public Builder optJpegDecoder(ImageDecoder.Jpeg jpeg) {
+            this.jpeg = jpeg;
             return this;
         }
 
