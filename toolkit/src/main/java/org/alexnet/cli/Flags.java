@@ -75,6 +75,16 @@ final class Flags {
         }
     }
 
+    /** A whole number in [min, max]; outside it a one-line usage error that names the range. */
+    int getInt(String name, int fallback, int min, int max) {
+        int v = getInt(name, fallback);
+        if (has(name) && (v < min || v > max)) {
+            throw new UsageException("--" + name + " must be " + (max == Integer.MAX_VALUE ? "at least " + min
+                    : "between " + min + " and " + max) + ", got " + v);
+        }
+        return v;
+    }
+
     float getFloat(String name, float fallback) {
         String v = values.get(name);
         if (v == null) {

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -25,6 +26,8 @@ import org.alexnet.model.ActivationKind;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.model.ModelSummary;
 import org.alexnet.train.Checkpoint;
+import org.alexnet.train.MemoryEstimate;
+import org.alexnet.train.RunFolder;
 import org.alexnet.train.ConsoleProgress;
 import org.alexnet.train.FashionMnistTraining;
 import org.alexnet.train.History;
@@ -69,7 +72,8 @@ public final class Main {
             "  --momentum X          (paper: 0.9)      --weight-decay X   (paper: 0.0005)",
             "  --schedule NAME       plateau (paper: /10 when test accuracy stops improving), step, constant",
             "  --patience N          plateau epochs before dividing the learning rate",
-            "  --resolution N        input side in pixels (AlexNet needs >= 67; LeNet takes 28)",
+            "  --resolution N        input side in pixels (AlexNet needs >= 67; LeNet takes 28; refused when the",
+            "                        estimated memory exceeds the machine's)",
             "  --subset N            training images, class-balanced (0 = all)",
             "  --test-subset N       test images, class-balanced (0 = all)",
             "  --towers 1|2          --no-lrn   --pooling overlapping|non-overlapping",
@@ -80,18 +84,23 @@ public final class Main {
             "                        that MXNet cannot use (a note says so)",
             "  --gpus N              use at most N GPUs (default: all the engine sees; 0 = CPU)",
             "  --seed N              random seed (default 42)",
-            "  --output DIR          checkpoints and history.csv (default runs/<dataset>-<model>)",
-            "  --resume              continue from DIR/last.ckpt (exactly where it stopped, even mid-epoch)",
+            "  --output DIR          checkpoints and history.csv (default runs/<dataset>-<model>, or -2, -3, ... when",
+            "                        that holds a run); a folder holding a run is refused unless --resume or --overwrite",
+            "  --resume              continue the run in DIR (exactly where it stopped, even mid-epoch); only --lr (from",
+            "                        now on), --epochs (to extend it), --schedule and --patience may change",
+            "  --overwrite           start a new run in DIR, deleting the run already there",
             "ImageNet only:",
             "  --classes N           use only the first N classes (sorted wnids; default all)",
             "  --threads N           image decoding threads (default: all cores)",
             "  --no-lighting         no PCA colour lighting",
             "  --pixel-scale X       multiply inputs by X (default 1: the paper's 0..255 values; 0.0039 = 1/255",
-            "                        with --default-init for short runs that learn sooner)",
+            "                        with --default-init for short runs that learn sooner; both are the defaults",
+            "                        for training sets under 50,000 images, where the paper's init diverges)",
             "  --statistics FILE     cache of the mean image and RGB PCA (default DATA_DIR/alexnet-statistics-*.bin)",
             "  --statistics-images N training images the statistics are computed from (default 10000, 0 = all)",
             "  --no-ten-crop         skip the final 10-crop evaluation",
-            "Ctrl-C stops after the current batch and saves a checkpoint that --resume continues from.");
+            "Ctrl-C stops after the current batch and saves a checkpoint that --resume continues from.",
+            "Only one run at a time can use an output folder. Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted.");
 
     static final String EVALUATE_HELP = String.join("\n",
             "usage: alexnet evaluate --checkpoint FILE|DIR [--data-dir DIR] [--engine NAME] [--batch N]",
@@ -154,22 +163,38 @@ public final class Main {
     private static volatile boolean fromMain;
 
     /**
-     * A stop signal for a training started from the command line: Ctrl-C stops it after the current
-     * batch with a checkpoint, and the JVM waits until the command has said so before it exits.
+     * Ctrl-C for a training started from the command line: it stops the training after the current
+     * batch with a checkpoint, and the JVM waits until the command has printed its last line. Outside
+     * training nothing waits, so the process ends at once. Closing removes both shutdown hooks.
      */
-    private static StopSignal interruptSignal() {
-        StopSignal signal = StopSignal.onInterrupt(600);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    private final class CtrlC implements AutoCloseable {
+        final StopSignal signal = StopSignal.onInterrupt(600);
+        private final Thread hook = new Thread(() -> {
             INTERRUPTED.set(true);
-            if (fromMain) {
+            if (!signal.isRunning()) {
+                err.println("alexnet: interrupted while no training was running: nothing to save");
+            } else if (fromMain) {
                 try {
                     COMMAND_DONE.await(600, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-        }, "alexnet-wait-for-command"));
-        return signal;
+        }, "alexnet-wait-for-command");
+
+        CtrlC() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            signal.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutdown has begun: the hook is running.
+            }
+        }
     }
 
     /** Runs a command and returns the process exit code: 0 ok, 1 failure, 2 usage error. */
@@ -204,8 +229,18 @@ public final class Main {
         } catch (DatasetException | TrainingDivergedException | EngineException e) {
             err.println("alexnet: " + e.getMessage());
             return 1;
+        } catch (java.nio.file.FileSystemException e) {
+            // Its message is often only the path: say what went wrong with it.
+            String reason = e.getReason() != null ? e.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists as a file"
+                    : e.getClass().getSimpleName();
+            err.println("alexnet: cannot use " + e.getFile() + ": " + reason
+                    + (e.getOtherFile() != null ? " (" + e.getOtherFile() + ")" : ""));
+            return 1;
         } catch (java.io.IOException e) {
-            err.println("alexnet: " + e.getMessage());
+            err.println("alexnet: " + oneLine(e.getMessage()));
             return 1;
         } catch (ai.djl.translate.TranslateException e) {
             err.println("alexnet: could not read a batch: " + e.getMessage());
@@ -231,6 +266,10 @@ public final class Main {
         }
     }
 
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
+    }
+
     private static Set<String> union(Set<String> a, String... more) {
         java.util.HashSet<String> s = new java.util.HashSet<>(a);
         s.addAll(java.util.List.of(more));
@@ -242,58 +281,202 @@ public final class Main {
                 union(MODEL_FLAGS, "dataset", "data-dir", "preset", "epochs", "batch", "lr", "momentum",
                         "weight-decay", "schedule", "patience", "resolution", "subset", "test-subset", "engine",
                         "gpus", "seed", "output", "classes", "threads", "statistics", "statistics-images", "pixel-scale"),
-                union(MODEL_SWITCHES, "resume", "no-lighting", "no-ten-crop"));
+                union(MODEL_SWITCHES, "resume", "overwrite", "no-lighting", "no-ten-crop"));
         if (f.has("help")) {
             out.println(TRAIN_HELP);
             return 0;
         }
-        String dataset = f.get("dataset", "fashion-mnist");
-        if (dataset.equals("imagenet")) {
-            return trainImageNet(f);
+        // Values no run accepts, refused before anything is loaded.
+        f.getInt("gpus", 0, 0, Integer.MAX_VALUE);
+        f.getInt("threads", 0, 0, 4096);
+        f.getInt("statistics-images", 0, 0, Integer.MAX_VALUE);
+        f.getInt("classes", 1, 1, Integer.MAX_VALUE);
+        f.getInt("resolution", 1, 1, MemoryEstimate.MAX_RESOLUTION);
+        if (f.has("pixel-scale") && !(f.getFloat("pixel-scale", 1f) > 0)) {
+            throw new UsageException("--pixel-scale must be a positive number, got '" + f.get("pixel-scale", "") + "'");
         }
-        if (!dataset.equals("fashion-mnist")) {
+        boolean resume = f.has("resume");
+        if (resume && f.has("overwrite")) {
+            throw new UsageException("--resume continues the run in --output and --overwrite replaces it: give one of them");
+        }
+        if (resume && f.has("preset")) {
+            throw new UsageException("--preset cannot be given with --resume: the run keeps its recipe ("
+                    + RESUMABLE + " may change)");
+        }
+        String dataset = f.get("dataset", null);
+        if (dataset != null && !dataset.equals("fashion-mnist") && !dataset.equals("imagenet")) {
             throw new UsageException("unknown dataset '" + dataset + "': use fashion-mnist or imagenet");
         }
-        for (String flag : IMAGENET_FLAGS) {
-            if (f.has(flag)) {
-                throw new UsageException("--" + flag + " is for --dataset imagenet");
-            }
-        }
+        String model = ModelSpec.Variant.parse(f.get("model", "imagenet".equals(dataset) ? "alexnet" : "alexnet-fashion")).id();
         Engines.Choice choice = chooseEngine(f);
+        try (RunFolder folder = claimOutput(f, dataset == null ? "fashion-mnist" : dataset, model, resume)) {
+            folder.getNotes().forEach(n -> out.println("note: " + n));
+            Path output = folder.getDirectory();
+            Path last = Training.lastCheckpoint(output);
+            // Verified whole (checksum) before any of its settings are trusted.
+            Properties saved = resume && Files.exists(last) ? Checkpoint.read(last).getProperties() : null;
+            if (saved != null) {
+                String trained = Training.metadataOf(saved).getProperty("dataset", "fashion-mnist");
+                if (dataset != null && !dataset.equals(trained)) {
+                    throw new UsageException("--dataset cannot change on --resume: the run in " + output + " trains on "
+                            + trained + "; drop --dataset, or start a new run with another --output");
+                }
+                dataset = trained;
+            }
+            if ("imagenet".equals(dataset)) {
+                return trainImageNet(f, choice, output, saved);
+            }
+            for (String flag : IMAGENET_FLAGS) {
+                if (f.has(flag)) {
+                    throw new UsageException("--" + flag + " is for --dataset imagenet");
+                }
+            }
+            return trainFashionMnist(f, choice, output, saved);
+        }
+    }
+
+    /** The flags that may change when a run is resumed; every other setting is the run's own. */
+    static final String RESUMABLE = "--lr, --epochs, --schedule and --patience";
+
+    /**
+     * The output folder, locked for this run. Without --output a new run takes runs/DATASET-MODEL, or
+     * the first of -2, -3, ... that holds no run, so no run replaces another's results; --resume and
+     * --overwrite take the latest of them.
+     */
+    private RunFolder claimOutput(Flags f, String dataset, String model, boolean resume) throws java.io.IOException {
+        RunFolder.Mode mode = resume ? RunFolder.Mode.RESUME
+                : f.has("overwrite") ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        try {
+            if (f.has("output")) {
+                return RunFolder.claim(Path.of(f.get("output", null)), mode);
+            }
+            Path base = Path.of("runs", dataset + "-" + model);
+            if (mode != RunFolder.Mode.NEW) {
+                Path latest = base;
+                for (int n = 2; RunFolder.holdsRun(numbered(base, n)); n++) {
+                    latest = numbered(base, n);
+                }
+                return RunFolder.claim(latest, mode);
+            }
+            for (int n = 1; ; n++) {
+                Path dir = n == 1 ? base : numbered(base, n);
+                try {
+                    RunFolder folder = RunFolder.claim(dir, mode);
+                    if (n > 1) {
+                        out.println("note: " + base + " holds an earlier run; this one writes to " + dir
+                                + " (--output DIR chooses the folder, --overwrite replaces the latest run)");
+                    }
+                    return folder;
+                } catch (RunFolder.RefusedException e) {
+                    if (e.getReason() != RunFolder.RefusedException.Reason.HOLDS_A_RUN
+                            && e.getReason() != RunFolder.RefusedException.Reason.IN_USE) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (RunFolder.RefusedException e) {
+            if (e.getReason() == RunFolder.RefusedException.Reason.IN_USE) {
+                throw e; // not a mistake in the command: exit code 1
+            }
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Path numbered(Path base, int n) {
+        return base.resolveSibling(base.getFileName() + "-" + n);
+    }
+
+    private int trainFashionMnist(Flags f, Engines.Choice choice, Path output, Properties saved) throws java.io.IOException,
+            ai.djl.translate.TranslateException {
         Engine engine = choice.engine();
         Device[] devices = choice.devices();
         boolean gpu = devices[0].isGpu();
-        ModelSpec spec = modelSpec(f, "alexnet-fashion", FashionMnist.NUM_CLASSES, 1);
-        Recipe recipe = recipe(f, spec, gpu, null);
-        Path output = Path.of(f.get("output", "runs/" + dataset + "-" + spec.getVariant().id()));
-        boolean resume = f.has("resume");
-        if (resume && Files.exists(Training.lastCheckpoint(output))) {
-            // The run continues with the numbers it started with; flags cannot change them midway.
-            // Only the header here: Training.fit verifies and loads the whole file once.
-            Properties saved = Checkpoint.readProperties(Training.lastCheckpoint(output));
-            recipe = Training.recipeOf(saved);
-            spec = ModelSpec.fromProperties(Training.metadataOf(saved));
+        ModelSpec spec;
+        Recipe recipe;
+        if (saved != null) {
+            spec = resumedSpec(f, saved, output);
+            recipe = resumedRecipe(f, spec, saved, output);
+        } else {
+            spec = modelSpec(f, "alexnet-fashion", FashionMnist.NUM_CLASSES, 1);
+            recipe = recipe(f, spec, gpu, null);
         }
         spec.inputShape(recipe.getResolution()); // rejects a resolution the model cannot take, before loading data
+        MemoryEstimate.check(spec, recipe.getResolution(), recipe.getBatchSize(), MemoryEstimate.availableBytes());
         Path dataDir = f.has("data-dir") ? Path.of(f.get("data-dir", null)) : null;
-        FashionMnistTraining run = FashionMnistTraining.builder()
-                .setSpec(spec)
-                .setRecipe(recipe)
-                .optDataDirectory(dataDir)
-                .optDevices(devices)
-                .optOutputDir(output)
-                .optResume(resume)
-                .addListener(new ConsoleProgress(out, System.console() != null))
-                .optStopSignal(interruptSignal())
-                .build();
-        try (Model model = Model.newInstance(spec.getVariant().id(), devices[0], engine.getEngineName())) {
-            model.setBlock(spec.build());
-            History history = run.fit(model);
-            var last = history.last();
-            out.printf(Locale.ROOT, "final test accuracy: %.4f after %d epochs (train accuracy %.4f, loss %.4f); checkpoints in %s%n",
-                    last.validationAccuracy(), last.epoch(), last.trainAccuracy(), last.trainLoss(), output);
+        try (CtrlC ctrlC = new CtrlC()) {
+            FashionMnistTraining run = FashionMnistTraining.builder()
+                    .setSpec(spec)
+                    .setRecipe(recipe)
+                    .optDataDirectory(dataDir)
+                    .optDevices(devices)
+                    .optOutputDir(output)
+                    .optResume(saved != null)
+                    .addListener(new ConsoleProgress(out, System.console() != null))
+                    .optStopSignal(ctrlC.signal)
+                    .build();
+            try (Model model = Model.newInstance(spec.getVariant().id(), devices[0], engine.getEngineName())) {
+                model.setBlock(spec.build());
+                History history = run.fit(model);
+                var last = history.last();
+                out.printf(Locale.ROOT, "final test accuracy: %.4f after %d epochs (train accuracy %.4f, loss %.4f); checkpoints in %s%n",
+                        last.validationAccuracy(), last.epoch(), last.trainAccuracy(), last.trainLoss(), output);
+            }
         }
         return 0;
+    }
+
+    /** The resumed run's network; a model flag that would change it is refused. */
+    private static ModelSpec resumedSpec(Flags f, Properties saved, Path output) {
+        Properties before = Training.metadataOf(saved);
+        ModelSpec spec = ModelSpec.fromProperties(before);
+        if (f.has("model") && ModelSpec.Variant.parse(f.get("model", null)) != spec.getVariant()) {
+            throw frozen("model", output, spec.getVariant().id());
+        }
+        Properties asked = applyModelFlags(f, ModelSpec.fromProperties(before)).toProperties();
+        for (String key : asked.stringPropertyNames()) {
+            if (!asked.getProperty(key).equals(spec.toProperties().getProperty(key))) {
+                String flag = MODEL_FLAG_OF.getOrDefault(key, key);
+                if (flag.equals("paper-init") && f.has("default-init")) {
+                    flag = "default-init";
+                }
+                throw frozen(flag, output, key + "=" + spec.toProperties().getProperty(key));
+            }
+        }
+        return spec;
+    }
+
+    /** ModelSpec property → the flag that sets it. */
+    private static final java.util.Map<String, String> MODEL_FLAG_OF = java.util.Map.of(
+            "towers", "towers", "lrn", "no-lrn", "overlappingPooling", "pooling", "activation", "activation",
+            "dropout", "dropout", "paperInit", "paper-init", "classes", "classes");
+
+    /** Recipe property → the flag that sets it, for those that cannot change on --resume. */
+    private static final java.util.Map<String, String> FROZEN_RECIPE = java.util.Map.of(
+            "batchSize", "batch", "momentum", "momentum", "weightDecay", "weight-decay", "resolution", "resolution",
+            "trainSubset", "subset", "testSubset", "test-subset", "seed", "seed");
+
+    /** The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is refused. */
+    private static Recipe resumedRecipe(Flags f, ModelSpec spec, Properties saved, Path output) {
+        Recipe before = Training.recipeOf(saved);
+        Recipe asked = recipe(f, spec, false, before);
+        Properties b = before.toProperties();
+        Properties a = asked.toProperties();
+        for (var e : FROZEN_RECIPE.entrySet()) {
+            if (!a.getProperty(e.getKey()).equals(b.getProperty(e.getKey()))) {
+                throw frozen(e.getValue(), output, b.getProperty(e.getKey()));
+            }
+        }
+        int done = Integer.parseInt(saved.getProperty("epoch"));
+        if (asked.getEpochs() < done) {
+            throw new UsageException("--epochs " + asked.getEpochs() + " is fewer than the " + done
+                    + " epochs the run in " + output + " has trained: give more to continue it");
+        }
+        return asked;
+    }
+
+    private static UsageException frozen(String flag, Path output, String value) {
+        return new UsageException("--" + flag + " cannot change on --resume (the run in " + output + " has " + value
+                + "): drop it, or start a new run with another --output; only " + RESUMABLE + " may change");
     }
 
     /** The engine and devices for training, with the rule's notes printed (see {@link Engines}). */
@@ -368,74 +551,122 @@ public final class Main {
         return 0;
     }
 
-    private int trainImageNet(Flags f) throws java.io.IOException, ai.djl.translate.TranslateException {
-        Path output = Path.of(f.get("output", "runs/imagenet-alexnet"));
-        boolean resume = f.has("resume");
+    private int trainImageNet(Flags f, Engines.Choice choice, Path output, Properties saved) throws java.io.IOException,
+            ai.djl.translate.TranslateException {
         // A resumed run continues with what it started with: data folder, classes, recipe, model.
-        Properties saved = resume && Files.exists(Training.lastCheckpoint(output))
-                ? Checkpoint.readProperties(Training.lastCheckpoint(output)) : null;
         Properties savedMeta = saved == null ? new Properties() : Training.metadataOf(saved);
         String dataDir = f.get("data-dir", savedMeta.getProperty("data_root"));
         if (dataDir == null) {
             throw new UsageException("--dataset imagenet needs --data-dir DIR, the folder holding train/ and val/"
                     + " (see datasets/README.md; 'alexnet sample --output DIR' writes a small one)");
         }
-        Path root = Path.of(dataDir);
-        Engines.Choice choice = chooseEngine(f);
-        Engine engine = choice.engine();
-        Device[] devices = choice.devices();
-        int maxClasses = saved != null ? Integer.parseInt(savedMeta.getProperty("classes")) : f.getInt("classes", 0);
-        ImageNetLayout layout = ImageNetLayout.read(root, maxClasses);
-        ModelSpec spec = modelSpec(f, "alexnet", layout.getClassCount(), 3);
-        if (spec.getVariant() != ModelSpec.Variant.ALEXNET) {
-            throw new UsageException("--dataset imagenet trains --model alexnet (RGB input)");
-        }
         if (f.has("preset") && !f.get("preset", "").equals("paper")) {
             throw new UsageException("--dataset imagenet has the preset paper only; change single numbers with their flags");
         }
-        Recipe recipe = recipe(f, spec, devices[0].isGpu(), Recipe.paper());
+        Path root = Path.of(dataDir);
+        Engine engine = choice.engine();
+        Device[] devices = choice.devices();
+        ImageNetLayout layout;
+        ModelSpec spec;
+        Recipe recipe;
         boolean lighting = !f.has("no-lighting");
         float pixelScale = f.getFloat("pixel-scale", 1f);
         if (saved != null) {
-            recipe = Training.recipeOf(saved);
-            spec = ModelSpec.fromProperties(savedMeta);
-            lighting = Boolean.parseBoolean(savedMeta.getProperty("lighting", "true"));
-            pixelScale = Float.parseFloat(savedMeta.getProperty("pixel_scale", "1"));
+            spec = resumedSpec(f, saved, output);
+            recipe = resumedRecipe(f, spec, saved, output);
+            boolean savedLighting = Boolean.parseBoolean(savedMeta.getProperty("lighting", "true"));
+            float savedScale = Float.parseFloat(savedMeta.getProperty("pixel_scale", "1"));
+            if (f.has("no-lighting") && savedLighting) {
+                throw frozen("no-lighting", output, "lighting=true");
+            }
+            if (f.has("pixel-scale") && pixelScale != savedScale) {
+                throw frozen("pixel-scale", output, "pixel_scale=" + savedScale);
+            }
+            lighting = savedLighting;
+            pixelScale = savedScale;
+            layout = ImageNetLayout.read(root, spec.getClasses(), out::println);
+            if (layout.getClassCount() != spec.getClasses()) {
+                throw new DatasetException(root, "the run in " + output + " has " + spec.getClasses() + " classes but "
+                        + root + " has " + layout.getClassCount() + ": resume with the --data-dir it was trained on");
+            }
+        } else {
+            int classes = f.getInt("classes", 0);
+            layout = ImageNetLayout.read(root, classes, out::println);
+            if (classes > layout.getClassCount()) {
+                throw new UsageException("--classes " + classes + " but " + root.resolve("train") + " has "
+                        + layout.getClassCount() + " classes");
+            }
+            spec = modelSpec(f, "alexnet", layout.getClassCount(), 3);
+            int images = layout.getTrainFiles().size();
+            if (images < SMALL_TRAINING_SET) {
+                // The paper's N(0, 0.01) weights on 0..255 inputs need ImageNet's size: on the README's
+                // 1,000-image sample they diverged at epoch 4. Defaults only; flags still decide.
+                List<String> chosen = new java.util.ArrayList<>();
+                if (!f.has("paper-init") && !f.has("default-init")) {
+                    spec.options().optPaperInit(false);
+                    chosen.add("--default-init");
+                }
+                if (!f.has("pixel-scale")) {
+                    pixelScale = SMALL_SET_PIXEL_SCALE;
+                    chosen.add("--pixel-scale " + SMALL_SET_PIXEL_SCALE);
+                }
+                if (!chosen.isEmpty()) {
+                    out.printf(Locale.ROOT, "note: %,d training images, fewer than %,d: %s by default, as the paper's"
+                            + " initialisation on 0..255 inputs diverges on small sets (--paper-init --pixel-scale 1"
+                            + " gives the paper's)%n", images, SMALL_TRAINING_SET, String.join(" ", chosen));
+                }
+            }
+            if (spec.getVariant() != ModelSpec.Variant.ALEXNET) {
+                throw new UsageException("--dataset imagenet trains --model alexnet (RGB input)");
+            }
+            recipe = recipe(f, spec, devices[0].isGpu(), Recipe.paper());
         }
         spec.inputShape(recipe.getResolution());
+        MemoryEstimate.check(spec, recipe.getResolution(), recipe.getBatchSize(), MemoryEstimate.availableBytes());
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-        ImageNetTraining.Builder b = ImageNetTraining.builder()
-                .setLayout(layout)
-                .setSpec(spec)
-                .setRecipe(recipe)
-                .optDevices(devices)
-                .optOutputDir(output)
-                .optResume(resume)
-                .optThreads(f.getInt("threads", 0))
-                .optLighting(lighting)
-                .optPixelScale(pixelScale)
-                .optStatisticsImages(f.getInt("statistics-images", ImageNetTraining.DEFAULT_STATISTICS_IMAGES))
-                .addListener(progress)
-                .optStopSignal(interruptSignal());
-        if (f.has("statistics")) {
-            b.optStatisticsFile(Path.of(f.get("statistics", null)));
-        }
-        ImageNetTraining run = b.build();
-        out.println(layout);
-        try (Model model = Model.newInstance(spec.getVariant().id(), devices[0], engine.getEngineName())) {
-            model.setBlock(spec.build());
-            History history = run.fit(model);
-            var last = history.last();
-            out.printf(Locale.ROOT, "final validation (centre crop): top-1 %.4f, top-5 %.4f after %d epochs; checkpoints in %s%n",
-                    last.validationAccuracy(), last.validationTop5(), last.epoch(), output);
-            if (!f.has("no-ten-crop")) {
-                Evaluation ten = run.evaluate(model, ImageNet.Mode.TEN_CROP);
-                ImageNetTraining.appendEvaluation(output, last.epoch(), "10", ten);
-                out.printf(Locale.ROOT, "final validation (10 crops): top-1 %.4f, top-5 %.4f on %d images%n",
-                        ten.getTop1(), ten.getTop5(), ten.getCount());
+        try (CtrlC ctrlC = new CtrlC()) {
+            ImageNetTraining.Builder b = ImageNetTraining.builder()
+                    .setLayout(layout)
+                    .setSpec(spec)
+                    .setRecipe(recipe)
+                    .optDevices(devices)
+                    .optOutputDir(output)
+                    .optResume(saved != null)
+                    .optThreads(f.getInt("threads", 0))
+                    .optLighting(lighting)
+                    .optPixelScale(pixelScale)
+                    .optStatisticsImages(f.getInt("statistics-images", ImageNetTraining.DEFAULT_STATISTICS_IMAGES))
+                    .addListener(progress)
+                    .optStopSignal(ctrlC.signal);
+            if (f.has("statistics")) {
+                b.optStatisticsFile(Path.of(f.get("statistics", null)));
+            }
+            ImageNetTraining run = b.build();
+            out.println(layout);
+            try (Model model = Model.newInstance(spec.getVariant().id(), devices[0], engine.getEngineName())) {
+                model.setBlock(spec.build());
+                History history = run.fit(model);
+                var last = history.last();
+                out.printf(Locale.ROOT, "final validation (centre crop): top-1 %.4f%s after %d epochs; checkpoints in %s%n",
+                        last.validationAccuracy(), top5(last.validationTop5(), ", "), last.epoch(), output);
+                if (!f.has("no-ten-crop")) {
+                    Evaluation ten = run.evaluate(model, ImageNet.Mode.TEN_CROP);
+                    ImageNetTraining.appendEvaluation(output, last.epoch(), "10", ten);
+                    out.printf(Locale.ROOT, "final validation (10 crops): top-1 %.4f%s on %d images%n",
+                            ten.getTop1(), top5(ten.getTop5(), ", "), ten.getCount());
+                }
             }
         }
         return 0;
+    }
+
+    /** Training sets smaller than this get {@code --default-init} and {@link #SMALL_SET_PIXEL_SCALE} by default. */
+    static final int SMALL_TRAINING_SET = 50_000;
+    static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
+
+    /** ", top-5 0.1234", or nothing when top-5 means nothing (5 classes or fewer). */
+    static String top5(double value, String separator) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%stop-5 %.4f", separator, value);
     }
 
     private int evaluateImageNet(Flags f, Path ckpt, Checkpoint.Header header) throws java.io.IOException,
@@ -463,12 +694,12 @@ public final class Main {
             out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", ckpt, spec, header.getEpoch());
             out.println(layout);
             Evaluation centre = run.evaluate(model, ImageNet.Mode.CENTER);
-            out.printf(Locale.ROOT, "centre crop: top-1 accuracy %.4f, top-5 accuracy %.4f on %d images%n",
-                    centre.getTop1(), centre.getTop5(), centre.getCount());
+            out.printf(Locale.ROOT, "centre crop: top-1 accuracy %.4f%s on %d images%n",
+                    centre.getTop1(), top5(centre.getTop5(), ", "), centre.getCount());
             if (!f.has("no-ten-crop")) {
                 Evaluation ten = run.evaluate(model, ImageNet.Mode.TEN_CROP);
-                out.printf(Locale.ROOT, "10 crops: top-1 accuracy %.4f, top-5 accuracy %.4f on %d images%n",
-                        ten.getTop1(), ten.getTop5(), ten.getCount());
+                out.printf(Locale.ROOT, "10 crops: top-1 accuracy %.4f%s on %d images%n",
+                        ten.getTop1(), top5(ten.getTop5(), ", "), ten.getCount());
             }
         }
         return 0;
@@ -486,6 +717,13 @@ public final class Main {
             throw new UsageException("sample needs --output DIR");
         }
         Path dir = Path.of(f.get("output", null));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException(dir + " is a file, not a folder: choose another --output");
+        }
+        if (Files.exists(dir.resolve("train")) || Files.exists(dir.resolve("val"))) {
+            throw new UsageException(dir + " already holds a dataset (train/ or val/): choose another --output,"
+                    + " or delete it first");
+        }
         ImageNetSample.Builder b = ImageNetSample.builder()
                 .optClasses(f.getInt("classes", 10))
                 .optTrainPerClass(f.getInt("train-per-class", 100))
@@ -528,7 +766,11 @@ public final class Main {
     }
 
     private static ModelSpec modelSpec(Flags f, String defaultModel, int classes, int channels) {
-        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.parse(f.get("model", defaultModel)), classes, channels);
+        return applyModelFlags(f, ModelSpec.of(ModelSpec.Variant.parse(f.get("model", defaultModel)), classes, channels));
+    }
+
+    /** {@code spec} with the model flags applied. */
+    private static ModelSpec applyModelFlags(Flags f, ModelSpec spec) {
         var o = spec.options();
         if (f.has("towers")) {
             o.optTowers(f.getInt("towers", 2));

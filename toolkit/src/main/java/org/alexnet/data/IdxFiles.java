@@ -69,6 +69,12 @@ final class IdxFiles {
     /** Reads one file into {@code out[0]} and returns the item count from its header. */
     private static int read(Path file, int magic, int rows, int cols, byte[][] out, String fix) {
         if (!Files.isRegularFile(file)) {
+            String name = file.getFileName().toString();
+            Path plain = file.resolveSibling(name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name);
+            if (!plain.equals(file) && Files.isRegularFile(plain)) {
+                throw problem(file, "is missing, but " + plain.getFileName() + " (uncompressed) is there",
+                        "compress it with: gzip -k " + plain, null);
+            }
             throw problem(file, "is missing", fix, null);
         }
         try {

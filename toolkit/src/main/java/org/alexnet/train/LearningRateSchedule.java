@@ -34,6 +34,11 @@ public final class LearningRateSchedule implements Tracker {
         return current;
     }
 
+    /** Replaces the current rate (a new --lr on resume); drops continue from it. */
+    void setCurrent(float rate) {
+        current = rate;
+    }
+
     /** How many times the rate has been divided so far. */
     public int drops() {
         return drops;

@@ -7,25 +7,34 @@ import java.util.concurrent.TimeUnit;
  * A request, from any thread, that a running training stops after the current batch and saves a
  * checkpoint that resumes exactly there (see {@link Training.Builder#optStopSignal}).
  */
-public final class StopSignal {
+public final class StopSignal implements AutoCloseable {
 
     private volatile boolean requested;
+    private volatile boolean running;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread hook;
 
     /**
-     * A signal raised by Ctrl-C (SIGINT) or a plain {@code kill} (SIGTERM): the JVM's shutdown waits,
-     * up to {@code maxWaitSeconds}, until the training has saved its checkpoint and returned.
+     * A signal raised by Ctrl-C (SIGINT) or a plain {@code kill} (SIGTERM). While a training is running
+     * the JVM's shutdown waits, up to {@code maxWaitSeconds}, until it has saved its checkpoint and
+     * returned; before the training starts or after it ended, nothing is waited for, so an error or a
+     * Ctrl-C outside training ends the process at once. {@link #close()} removes the hook.
      */
     public static StopSignal onInterrupt(long maxWaitSeconds) {
         StopSignal signal = new StopSignal();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        signal.hook = new Thread(() -> {
             signal.request();
-            try {
-                signal.awaitFinished(maxWaitSeconds, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // Read after request(): begin() sets running before it reads requested, so one of the two
+            // sides always sees the other.
+            if (signal.running) {
+                try {
+                    signal.awaitFinished(maxWaitSeconds, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-        }, "alexnet-stop-on-interrupt"));
+        }, "alexnet-stop-on-interrupt");
+        Runtime.getRuntime().addShutdownHook(signal.hook);
         return signal;
     }
 
@@ -38,13 +47,45 @@ public final class StopSignal {
         return requested;
     }
 
+    /** Whether a training is between its start and its end (the only time a stop is waited for). */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Called by the training before its first batch.
+     *
+     * @throws TrainingInterruptedException when the stop was requested before the training began
+     */
+    void begin() {
+        running = true;
+        if (requested) {
+            finish();
+            throw new TrainingInterruptedException("stopped before training began: nothing was saved");
+        }
+    }
+
     /** Called by the training when it has returned or thrown. */
     void finish() {
+        running = false;
         finished.countDown();
     }
 
     /** Whether the training finished within the timeout. */
     public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
         return finished.await(timeout, unit);
+    }
+
+    /** Removes the shutdown hook of {@link #onInterrupt} (a no-op once the JVM is shutting down). */
+    @Override
+    public void close() {
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutdown has begun: the hook is running or done.
+            }
+            hook = null;
+        }
     }
 }

@@ -98,6 +98,7 @@ public final class Training {
      *     stays as it was
      */
     public History fit() throws IOException, TranslateException {
+        stop.begin();
         try {
             return fitEpochs();
         } finally {
@@ -129,6 +130,13 @@ public final class Training {
             Checkpoint.Header header = Checkpoint.read(last);
             header.restore(block, optimizer, model.getNDManager(), names);
             schedule.loadFrom(header.getProperties());
+            float before = recipeOf(header).getLearningRate();
+            if (recipe.getLearningRate() != before) {
+                // A new learning rate given on resume (e.g. after a divergence) applies from here on.
+                schedule.setCurrent(recipe.getLearningRate());
+                notifyMessage(String.format(Locale.ROOT, "learning rate from now on: %.3g (the run started with %.3g)",
+                        recipe.getLearningRate(), before));
+            }
             history = History.fromCsv(header.getProperties().getProperty("history"));
             startEpoch = header.getEpoch();
             partial = Partial.from(header.getProperties());
@@ -333,7 +341,11 @@ public final class Training {
                     "training stopped: the loss %s at epoch %d, batch %d (learning rate %.3g); lower --lr"
                             + "%s",
                     what, epoch, batch, lr,
-                    outputDir == null ? "" : " and --resume from the last good checkpoint in " + outputDir));
+                    outputDir == null ? ""
+                            : Files.exists(lastCheckpoint(outputDir))
+                                    ? " and continue from the last good checkpoint: --resume --output " + outputDir + " --lr "
+                                            + String.format(Locale.ROOT, "%.3g", lr / 10)
+                                    : " and start again (no checkpoint was saved: it diverged in the first epoch)"));
         }
     }
 

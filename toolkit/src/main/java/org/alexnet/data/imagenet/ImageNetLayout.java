@@ -71,6 +71,19 @@ public final class ImageNetLayout {
      * @throws DatasetException with a one-line message when the layout is missing or inconsistent
      */
     public static ImageNetLayout read(Path root, int maxClasses) {
+        return read(root, maxClasses, message -> { });
+    }
+
+    /**
+     * Reads the layout under {@code root}, telling {@code reporter} (one line each) what was left out:
+     * validation images whose class is not a training folder, classes without validation images.
+     *
+     * @param maxClasses keep only the first N classes (sorted wnids); 0 = all
+     * @throws DatasetException with a one-line message when the layout is missing or inconsistent: an
+     *     empty training class folder (it would become a class that cannot be learned), or validation
+     *     labels none of which names a training class
+     */
+    public static ImageNetLayout read(Path root, int maxClasses, java.util.function.Consumer<String> reporter) {
         if (maxClasses < 0) {
             throw new IllegalArgumentException("maxClasses must be >= 0: " + maxClasses);
         }
@@ -89,6 +102,7 @@ public final class ImageNetLayout {
         if (wnids.isEmpty()) {
             throw new DatasetException(train, "no class folders in " + train + ": expected ROOT/train/<wnid>/*.JPEG");
         }
+        Set<String> allClasses = Set.copyOf(wnids);
         if (maxClasses > 0 && maxClasses < wnids.size()) {
             wnids = new ArrayList<>(wnids.subList(0, maxClasses));
         }
@@ -99,8 +113,13 @@ public final class ImageNetLayout {
         }
         List<Path> trainFiles = new ArrayList<>();
         List<Integer> trainLabels = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         for (int i = 0; i < wnids.size(); i++) {
-            for (Path f : images(train.resolve(wnids.get(i)))) {
+            List<Path> files = images(train.resolve(wnids.get(i)));
+            if (files.isEmpty()) {
+                empty.add(wnids.get(i));
+            }
+            for (Path f : files) {
                 trainFiles.add(f);
                 trainLabels.add(i);
             }
@@ -108,15 +127,58 @@ public final class ImageNetLayout {
         if (trainFiles.isEmpty()) {
             throw new DatasetException(train, "no images in the class folders of " + train);
         }
+        if (!empty.isEmpty()) {
+            throw new DatasetException(train, empty.size() + " class folder" + (empty.size() == 1 ? "" : "s") + " in " + train
+                    + (empty.size() == 1 ? " holds" : " hold") + " no images (" + firstOf(empty) + "): each would be a class that cannot be learned;"
+                    + " remove them or add their images");
+        }
         Map<String, String> words = readWords(root);
         List<Path> valFiles = new ArrayList<>();
         List<Integer> valLabels = new ArrayList<>();
-        String valSource = readValidation(root, index, valFiles, valLabels);
+        List<String> unknown = new ArrayList<>();
+        String valSource = readValidation(root, index, allClasses, valFiles, valLabels, unknown);
+        if (!unknown.isEmpty()) {
+            if (valFiles.isEmpty()) {
+                throw new DatasetException(root.resolve("val"), "none of the " + unknown.size() + " validation images of "
+                        + root + " (" + valSource + ") belongs to a class in " + train + " (" + firstOf(unknown)
+                        + "): are the labels for this dataset?");
+            }
+            reporter.accept(String.format(Locale.ROOT, "note: %d validation image%s left out: %s not a class in %s (%s)",
+                    unknown.size(), unknown.size() == 1 ? "" : "s", unknown.size() == 1 ? "its label is" : "their labels are",
+                    train, firstOf(unknown)));
+        }
+        boolean[] seen = new boolean[wnids.size()];
+        valLabels.forEach(l -> seen[l] = true);
+        List<String> unseen = new ArrayList<>();
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                unseen.add(wnids.get(i));
+            }
+        }
+        if (!unseen.isEmpty() && !"none".equals(valSource)) {
+            if (valFiles.isEmpty()) {
+                throw new DatasetException(root.resolve("val"), "no validation images for the classes of " + train
+                        + " in " + root.resolve("val") + ": add them (see datasets/README.md)");
+            }
+            reporter.accept(String.format(Locale.ROOT, "note: %d class%s no validation images (%s): %s accuracy is not measured",
+                    unseen.size(), unseen.size() == 1 ? " has" : "es have", firstOf(unseen), unseen.size() == 1 ? "its" : "their"));
+        }
         return new ImageNetLayout(root, wnids, Collections.unmodifiableMap(words), List.copyOf(trainFiles),
                 toArray(trainLabels), List.copyOf(valFiles), toArray(valLabels), valSource);
     }
 
-    private static String readValidation(Path root, Map<String, Integer> index, List<Path> files, List<Integer> labels) {
+    /** Up to three examples and how many more. */
+    private static String firstOf(List<String> items) {
+        List<String> first = items.subList(0, Math.min(3, items.size())).stream().distinct().toList();
+        return "first: " + String.join(", ", first) + (items.size() > 3 ? ", ..." : "");
+    }
+
+    /**
+     * Fills {@code files} and {@code labels} with the validation images of the chosen classes; images
+     * whose class is not a training folder at all go to {@code unknown} as "file: wnid".
+     */
+    private static String readValidation(Path root, Map<String, Integer> index, Set<String> allClasses, List<Path> files,
+            List<Integer> labels, List<String> unknown) {
         Path val = root.resolve("val");
         if (!Files.isDirectory(val)) {
             return "none";
@@ -132,6 +194,9 @@ public final class ImageNetLayout {
             for (String wnid : folders) {
                 Integer label = index.get(wnid);
                 if (label == null) {
+                    if (!allClasses.contains(wnid)) {
+                        images(val.resolve(wnid)).forEach(f -> unknown.add("val/" + wnid + "/" + f.getFileName()));
+                    }
                     continue; // a class outside the chosen subset
                 }
                 for (Path f : images(val.resolve(wnid))) {
@@ -170,6 +235,8 @@ public final class ImageNetLayout {
             if (label != null) {
                 files.add(f);
                 labels.add(label);
+            } else if (!allClasses.contains(wnid)) {
+                unknown.add(name + ": " + wnid);
             }
         }
         return source;

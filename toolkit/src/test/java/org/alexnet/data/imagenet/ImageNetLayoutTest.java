@@ -126,4 +126,35 @@ class ImageNetLayoutTest {
         }
         return root;
     }
+
+    @Test
+    void layoutProblemsAreReportedOrRefused(@TempDir Path tmp) throws IOException {
+        Path root = tmp.resolve("r");
+        for (String c : List.of("n1", "n2")) {
+            Files.createDirectories(root.resolve("train").resolve(c));
+            Files.write(root.resolve("train").resolve(c).resolve("a.JPEG"), new byte[] {1});
+        }
+        Files.createDirectories(root.resolve("train/n3"));
+        DatasetException e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(root));
+        assertEquals("1 class folder in " + root.resolve("train") + " holds no images (first: n3): each would be a class"
+                + " that cannot be learned; remove them or add their images", e.getMessage());
+        Files.delete(root.resolve("train/n3"));
+
+        Files.createDirectories(root.resolve("val"));
+        Files.writeString(root.resolve("val_labels.csv"), "v1.JPEG,n1\nv2.JPEG,n9\nv3.JPEG,n8\n");
+        for (String v : List.of("v1", "v2", "v3")) {
+            Files.write(root.resolve("val").resolve(v + ".JPEG"), new byte[] {1});
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        ImageNetLayout l = ImageNetLayout.read(root, 0, notes::add);
+        assertEquals(1, l.getValidationFiles().size());
+        assertEquals(List.of("note: 2 validation images left out: their labels are not a class in " + root.resolve("train")
+                + " (first: v2.JPEG: n9, v3.JPEG: n8)", "note: 1 class has no validation images (first: n2): its accuracy"
+                + " is not measured"), notes);
+
+        Files.writeString(root.resolve("val_labels.csv"), "v1.JPEG,n7\nv2.JPEG,n9\nv3.JPEG,n8\n");
+        e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(root));
+        assertTrue(e.getMessage().startsWith("none of the 3 validation images of " + root + " (val_labels.csv) belongs to a class in "),
+                e.getMessage());
+    }
 }
