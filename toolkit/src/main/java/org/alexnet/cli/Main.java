@@ -126,7 +126,8 @@ public final class Main {
 
     static final String SUMMARY_HELP = String.join("\n",
             "usage: alexnet summary [--model alexnet|alexnet-fashion|lenet] [--resolution N] [--classes N]",
-            "                       [--towers 1|2] [--no-lrn] [--pooling ...] [--html] [--engine NAME]");
+            "                       [--towers 1|2] [--no-lrn] [--pooling ...] [--html] [--engine NAME]",
+            "  layers, output shapes, parameters and forward multiply-adds (MACs) per layer and in total");
 
     private static final Set<String> MODEL_FLAGS = Set.of("model", "towers", "pooling", "activation", "dropout");
     private static final Set<String> MODEL_SWITCHES = Set.of("no-lrn", "paper-init", "default-init", "help");
@@ -760,7 +761,7 @@ public final class Main {
             block.initialize(model.getNDManager(), DataType.FLOAT32, input);
             ModelSummary s = ModelSummary.of(block, input);
             out.println(spec);
-            out.print(f.has("html") ? s.toHtml() + "\n" : s.toText());
+            out.print(f.has("html") ? s.toHtml(true) + "\n" : s.toText(true));
         }
         return 0;
     }

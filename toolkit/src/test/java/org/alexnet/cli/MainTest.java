@@ -64,6 +64,8 @@ class MainTest {
         Result paper = run("summary");
         assertEquals(0, paper.code(), paper.err());
         assertTrue(paper.out().contains("96x55x55") && paper.out().contains("60,965,224"), paper.out());
+        // Forward multiply-adds of the two-tower network at 224 (ModelSummaryTest counts them by hand).
+        assertTrue(paper.out().contains("724,406,816"), paper.out());
         assertTrue(run("summary", "--towers", "1").out().contains("62,378,344"));
         assertTrue(run("summary", "--model", "alexnet-fashion").out().contains("46,764,746"));
         assertTrue(run("summary", "--model", "lenet").out().contains("61,706"));
