@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,5 +43,35 @@ class ExitTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Defect 2, default folders: without --output the second run of the same model goes to
+     * runs/DATASET-MODEL-2 and says so, leaving the first run's files as they were.
+     */
+    @Test
+    void aSecondRunWithoutOutputTakesTheNextNumberedFolder(@TempDir Path dir) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--preset", "smoke", "--model", "lenet", "--resolution", "28", "--subset", "100",
+                "--test-subset", "100");
+        Path first = dir.resolve("runs/fashion-mnist-lenet");
+        Path log = dir.resolve("first.log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "hung? " + Files.readString(log)); // a hang guard
+        assertEquals(0, p.exitValue(), Files.readString(log));
+        byte[] history = Files.readAllBytes(first.resolve("history.csv"));
+        byte[] checkpoint = Files.readAllBytes(first.resolve("last.ckpt"));
+
+        log = dir.resolve("second.log");
+        p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "hung? " + Files.readString(log));
+        String second = Files.readString(log);
+        assertEquals(0, p.exitValue(), second);
+        assertTrue(second.contains("note: " + Path.of("runs", "fashion-mnist-lenet") + " holds an earlier run; this one writes to "
+                + Path.of("runs", "fashion-mnist-lenet-2")), second);
+        assertTrue(Files.exists(dir.resolve("runs/fashion-mnist-lenet-2/last.ckpt")), second);
+        assertTrue(java.util.Arrays.equals(history, Files.readAllBytes(first.resolve("history.csv"))), "first history kept");
+        assertTrue(java.util.Arrays.equals(checkpoint, Files.readAllBytes(first.resolve("last.ckpt"))), "first checkpoint kept");
     }
 }
