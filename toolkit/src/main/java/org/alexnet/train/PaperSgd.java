@@ -38,6 +38,10 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     private final float momentum;
     /** The engine's momentum buffers (engine sign), per parameter id and device. */
     private final Map<String, Map<Device, NDArray>> velocity = new ConcurrentHashMap<>();
+    /** The buffer each parameter was last updated in: the one a checkpoint saves. */
+    private final Map<String, NDArray> latest = new ConcurrentHashMap<>();
+    /** Buffers read from a checkpoint (engine sign), the start of every device's copy. */
+    private final Map<String, NDArray> loaded = new ConcurrentHashMap<>();
 
     private PaperSgd(Builder builder) {
         super(builder);
@@ -51,6 +55,11 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        update(parameterId, weight, grad, weight.getDevice());
+    }
+
+    /** {@link #update} with the device whose momentum copy to use (tests stand in other devices on a CPU). */
+    void update(String parameterId, NDArray weight, NDArray grad, Device device) {
         float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
         float wd = getWeightDecay();
         if (!Float.isFinite(lr) || !Float.isFinite(wd)) {
@@ -60,8 +69,9 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         if (momentum == 0f) {
             inputs = new NDList(weight, grad);
         } else {
-            NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
+            NDArray v = buffer(parameterId, weight, device);
             inputs = new NDList(weight, grad, v);
+            latest.put(parameterId, v);
         }
         // rescaleGrad averages the gradients that data-parallel training summed over devices; clipGrad
         // is negative (off) unless set. The engine zeroes PyTorch's accumulated gradient itself.
@@ -69,12 +79,33 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
                 .sgdUpdate(inputs, new NDList(weight), lr, wd, rescaleGrad, clipGrad, momentum, true);
     }
 
-    /** Writes the momentum buffers (one device's copy, the paper's sign) keyed by stable parameter names. */
+    /**
+     * The momentum buffer of a parameter on the weight's device. Each device starts from zeros, or
+     * from the loaded checkpoint's buffer, never from another device's copy: DJL updates the copies
+     * one after the other, so another device's copy may already hold this step's update.
+     */
+    private NDArray buffer(String parameterId, NDArray weight, Device device) {
+        Map<Device, NDArray> perDevice = velocity.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>());
+        return perDevice.computeIfAbsent(device, d -> {
+            NDArray start = loaded.get(parameterId);
+            NDArray v = start == null ? weight.zerosLike() : start.toDevice(weight.getDevice(), true);
+            v.detach(); // owned by the optimizer, like DJL's own optimizer state
+            return v;
+        });
+    }
+
+    /**
+     * Writes the momentum buffers (the paper's sign) keyed by stable parameter names: for each
+     * parameter the copy it was last updated in (MXNet's multi-GPU store updates each parameter on
+     * one device of its choosing), or the loaded one when there was no update since.
+     */
     public void saveState(DataOutputStream out, Function<String, String> idToName) throws IOException {
-        out.writeInt(velocity.size());
-        for (Map.Entry<String, Map<Device, NDArray>> e : velocity.entrySet()) {
+        Map<String, NDArray> current = new java.util.LinkedHashMap<>(loaded);
+        current.putAll(latest);
+        out.writeInt(current.size());
+        for (Map.Entry<String, NDArray> e : current.entrySet()) {
             out.writeUTF(idToName.apply(e.getKey()));
-            NDArray v = e.getValue().values().iterator().next();
+            NDArray v = e.getValue();
             if (stateSign(v.getManager().getEngine()) > 0) {
                 ArrayStreams.write(out, v);
             } else {
@@ -98,9 +129,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
                 v.negi();
             }
             v.detach(); // owned by the optimizer, like DJL's own optimizer state
-            Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
-            perDevice.put(v.getDevice(), v);
-            velocity.put(nameToId.apply(name), perDevice);
+            loaded.put(nameToId.apply(name), v);
         }
     }
 
@@ -112,11 +141,14 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     public void close() {
         velocity.values().forEach(perDevice -> perDevice.values().forEach(NDArray::close));
         velocity.clear();
+        latest.clear();
+        loaded.values().forEach(NDArray::close);
+        loaded.clear();
     }
 
-    /** The momentum buffer of a parameter in the paper's sign (first device's copy), or null before its first update. */
+    /** The momentum buffer of a parameter in the paper's sign (its latest copy), or null before its first update or load. */
     float[] paperVelocity(String parameterId) {
-        NDArray v = buffer(parameterId);
+        NDArray v = latest.getOrDefault(parameterId, loaded.get(parameterId));
         if (v == null) {
             return null;
         }
@@ -128,15 +160,17 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
         return values;
     }
 
-    /** The engine's own buffer of a parameter (first device's copy), or null before its first update. */
-    NDArray buffer(String parameterId) {
+    /** The engine's own buffer of a parameter on {@code device}, or null before its first update there. */
+    NDArray buffer(String parameterId, Device device) {
         Map<Device, NDArray> perDevice = velocity.get(parameterId);
-        return perDevice == null ? null : perDevice.values().iterator().next();
+        return perDevice == null ? null : perDevice.get(device);
     }
 
     /** Number of parameters that have momentum buffers (0 before the first step). */
     public int stateSize() {
-        return velocity.size();
+        java.util.Set<String> ids = new java.util.HashSet<>(loaded.keySet());
+        ids.addAll(latest.keySet());
+        return ids.size();
     }
 
     /**

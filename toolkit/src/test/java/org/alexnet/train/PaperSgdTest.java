@@ -188,10 +188,58 @@ class PaperSgdTest {
             PaperSgd sgd = sgd(rate, MU);
             steps(sgd, rate, m.create(W0.clone()), 0, 1);
             // DJL detaches optimiser state from every manager: nothing else would free it.
-            NDArray buffer = sgd.buffer("p");
+            NDArray buffer = sgd.buffer("p", Device.cpu());
             sgd.close();
             assertEquals(0, sgd.stateSize());
             assertTrue(buffer.isReleased());
+        }
+    }
+
+    /**
+     * Data-parallel training updates each device's copy of a weight in turn with the same summed
+     * gradient; every copy must follow the rule on its own momentum, also after a load. (A CPU has
+     * one device, so the second copy is named gpu(1) for the optimiser's per-device state.)
+     */
+    @Test
+    void everyDeviceCopyKeepsItsOwnMomentumAlsoAfterALoad() throws IOException {
+        SettableRate rate = new SettableRate();
+        Device second = Device.gpu(1);
+        byte[] saved;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), TestEngines.MXNET);
+                PaperSgd sgd = sgd(rate, MU)) {
+            NDArray w0 = m.create(W0.clone());
+            NDArray w1 = m.create(W0.clone());
+            for (int s = 0; s < 3; s++) {
+                rate.value = LRS[s];
+                sgd.update("p", w0, m.create(GRADS[s]));
+                sgd.update("p", w1, m.create(GRADS[s]), second);
+                double[][] ref = reference(s + 1, MU);
+                assertClose(ref[0], w0.toFloatArray(), "device 0 after step " + (s + 1));
+                assertClose(ref[0], w1.toFloatArray(), "device 1 after step " + (s + 1));
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            sgd.saveState(new DataOutputStream(bytes), id -> "layer_weight");
+            saved = bytes.toByteArray();
+        }
+        double[][] after3 = reference(3, MU);
+        float[] w = new float[3];
+        for (int i = 0; i < 3; i++) {
+            w[i] = (float) after3[0][i];
+        }
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), TestEngines.MXNET);
+                PaperSgd sgd = sgd(rate, MU)) {
+            sgd.loadState(new DataInputStream(new ByteArrayInputStream(saved)), m, name -> "p");
+            NDArray w0 = m.create(w.clone());
+            NDArray w1 = m.create(w.clone());
+            for (int s = 3; s < GRADS.length; s++) {
+                rate.value = LRS[s];
+                sgd.update("p", w0, m.create(GRADS[s]));
+                sgd.update("p", w1, m.create(GRADS[s]), second);
+            }
+            double[][] ref = reference(GRADS.length, MU);
+            assertClose(ref[0], w0.toFloatArray(), "device 0 after resume");
+            assertClose(ref[0], w1.toFloatArray(), "device 1 after resume");
+            assertClose(ref[1], sgd.paperVelocity("p"), "saved momentum is the latest copy");
         }
     }
 
