@@ -227,7 +227,12 @@ public final class Main {
         } catch (TrainingInterruptedException e) {
             err.println("alexnet: " + e.getMessage());
             return 130;
-        } catch (DatasetException | TrainingDivergedException | EngineException e) {
+        } catch (EngineException e) {
+            String message = oneLine(e.getMessage());
+            err.println("alexnet: " + message + (message.toLowerCase(Locale.ROOT).contains("out of memory")
+                    ? ": lower --batch or --resolution, or use fewer/larger devices" : ""));
+            return 1;
+        } catch (DatasetException | TrainingDivergedException e) {
             err.println("alexnet: " + e.getMessage());
             return 1;
         } catch (java.nio.file.FileSystemException e) {
@@ -268,7 +273,12 @@ public final class Main {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
+        if (message == null) {
+            return "";
+        }
+        // MXNet appends its native back trace to error messages: not for users.
+        int trace = message.indexOf("Stack trace:");
+        return (trace < 0 ? message : message.substring(0, trace)).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static Set<String> union(Set<String> a, String... more) {

@@ -21,6 +21,12 @@ public record Cuda(String runtime, List<String> capabilities, String problem) {
     /** Newest compute capability MXNet 1.9's CUDA build (cu112) has kernels for. */
     static final double MXNET_MAX_CAPABILITY = 8.6;
 
+    /**
+     * The CUDA runtime MXNet's only CUDA build for DJL needs: DJL asks for the build matching the
+     * machine's runtime (cu128mkl for CUDA 12.8), finds none, and falls back to the CPU build.
+     */
+    static final String MXNET_CUDA = "11.2";
+
     private static final int ATTRIBUTE_MAJOR = 75;
     private static final int ATTRIBUTE_MINOR = 76;
 
@@ -62,9 +68,10 @@ public record Cuda(String runtime, List<String> capabilities, String problem) {
         return capabilities.size();
     }
 
-    /** True when MXNet's CUDA build can run on at least one of the GPUs. */
+    /** True when DJL can give MXNet a CUDA build that runs on at least one of the GPUs. */
     public boolean mxnetCanUse() {
-        return capabilities.stream().anyMatch(c -> Double.parseDouble(c) <= MXNET_MAX_CAPABILITY);
+        return MXNET_CUDA.equals(runtime)
+                && capabilities.stream().anyMatch(c -> Double.parseDouble(c) <= MXNET_MAX_CAPABILITY);
     }
 
     /** "2 GPUs (compute capability 8.0, 8.0), CUDA runtime 12.8" or why there are none. */

@@ -53,7 +53,13 @@ public final class Doctor {
             return new Report(List.copyOf(lines), false);
         }
         lines.add(row("threads", NativeThreads.describe()));
-        Engines.Choice choice = Engines.choose(null, -1, cuda);
+        Engines.Choice choice;
+        try {
+            choice = Engines.choose(null, -1, cuda);
+        } catch (EngineException e) {
+            lines.add(row("training", "impossible: " + e.getMessage()));
+            return new Report(List.copyOf(lines), false);
+        }
         String devices = Arrays.stream(choice.devices()).map(Device::toString).collect(Collectors.joining(", "));
         lines.add(row("training", String.format(Locale.ROOT, "%s on %s%s", choice.engine().getEngineName(), devices,
                 choice.devices()[0].isGpu() ? "" : cuda.gpus() == 0 ? " (no GPU: see GPUs)" : "")));

@@ -47,23 +47,26 @@ public final class Engines {
     static Choice choose(String requested, int maxGpus, Cuda cuda) {
         String name = canonical(requested);
         List<String> notes = new ArrayList<>();
-        if (requested == null && cuda.gpus() > 0 && name.equals(DEFAULT) && !cuda.mxnetCanUse()) {
-            notes.add(String.format(Locale.ROOT, "using PyTorch: MXNet's CUDA build runs on compute capability up to"
-                    + " %.1f and this machine has %s (--engine MXNet trains on the CPU instead)",
-                    Cuda.MXNET_MAX_CAPABILITY, cuda.describe()));
+        if (requested == null && cuda.gpus() > 0 && name.equals(DEFAULT) && !cuda.mxnetCanUse()
+                && System.getenv(NativeLibrary.variable(DEFAULT)) == null) {
+            notes.add(String.format(Locale.ROOT, "using PyTorch: MXNet's CUDA build needs CUDA %s and compute capability"
+                    + " up to %.1f, and this machine has %s (--engine MXNet trains on the CPU instead)",
+                    Cuda.MXNET_CUDA, Cuda.MXNET_MAX_CAPABILITY, cuda.describe()));
             name = PYTORCH;
         }
         Engine engine;
         try {
             engine = load(name);
         } catch (EngineException e) {
-            Engine other = requested == null ? loadOrNull(PYTORCH) : null;
+            // Without a request, the other engine is the fallback either way round.
+            String otherName = name.equals(DEFAULT) ? PYTORCH : DEFAULT;
+            Engine other = requested == null ? loadOrNull(otherName) : null;
             if (other == null) {
                 throw e;
             }
-            notes.add("using PyTorch: " + e.getMessage());
+            notes.add("using " + otherName + ": " + e.getMessage());
             engine = other;
-            name = PYTORCH;
+            name = otherName;
         }
         Device[] devices = devices(engine, maxGpus);
         if (cuda.gpus() > 0 && !devices[0].isGpu()) {

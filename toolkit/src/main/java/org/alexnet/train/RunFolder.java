@@ -118,6 +118,12 @@ public final class RunFolder implements AutoCloseable {
                         + describe(results) + "): continue it with --resume, replace it with --overwrite,"
                         + " or choose another --output");
             }
+            if (mode == Mode.RESUME && !results.isEmpty() && !Files.exists(dir.resolve(Checkpoint.LAST))) {
+                // Resuming would start afresh here and replace history.csv and best.ckpt.
+                throw new RefusedException(RefusedException.Reason.HOLDS_A_RUN, dir + " holds a run ("
+                        + describe(results) + ") but no " + Checkpoint.LAST + " to resume from: start it again"
+                        + " with --overwrite, or choose another --output");
+            }
             if (mode == Mode.OVERWRITE && !results.isEmpty()) {
                 for (Path p : results) {
                     Files.delete(p);

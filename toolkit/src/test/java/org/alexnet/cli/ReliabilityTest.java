@@ -95,6 +95,10 @@ class ReliabilityTest {
         assertError(lenet(run), 2, run + " already holds a run (best.ckpt, history.csv): continue it with --resume,"
                 + " replace it with --overwrite, or choose another --output");
         assertSame(before, snapshot(run));
+        // --resume with results but no last.ckpt would start afresh and replace them.
+        assertError(MainTest.run("train", "--resume", "--output", run.toString()), 2, run + " holds a run (best.ckpt, history.csv) but no last.ckpt to resume"
+                + " from: start it again with --overwrite, or choose another --output");
+        assertSame(before, snapshot(run));
 
         MainTest.Result replaced = lenet(run, "--overwrite");
         assertEquals(0, replaced.code(), replaced.err());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EnginesTest {
 
     static Cuda gpus(String... capabilities) {
-        return new Cuda("12.8", List.of(capabilities), null);
+        return new Cuda("11.2", List.of(capabilities), null);
     }
 
     @Test
@@ -30,8 +30,8 @@ class EnginesTest {
     void gpusNewerThanMXNetsCudaBuildChoosePyTorchAndSaySo() {
         Engines.Choice c = Engines.choose(null, -1, gpus("9.0", "9.0"));
         assertEquals("PyTorch", c.engine().getEngineName());
-        assertTrue(c.notes().get(0).startsWith("using PyTorch: MXNet's CUDA build runs on compute capability up to 8.6"
-                + " and this machine has 2 GPUs (compute capability 9.0, 9.0)"), c.notes().toString());
+        assertTrue(c.notes().get(0).startsWith("using PyTorch: MXNet's CUDA build needs CUDA 11.2 and compute capability"
+                + " up to 8.6, and this machine has 2 GPUs (compute capability 9.0, 9.0), CUDA runtime 11.2"), c.notes().toString());
         // Here PyTorch has its CPU build, so the second note says training stays on the CPU, and why.
         assertTrue(c.notes().get(1).contains("training on the CPU although this machine has 2 GPUs")
                 && c.notes().get(1).contains("PyTorch loaded the CPU build bundled in the jar"), c.notes().toString());
@@ -52,7 +52,7 @@ class EnginesTest {
         assertEquals("MXNet", c.engine().getEngineName());
         assertEquals(1, c.notes().size(), c.notes().toString());
         assertTrue(c.notes().get(0).startsWith("training on the CPU although this machine has 1 GPU (compute capability"
-                + " 8.0), CUDA runtime 12.8: MXNet loaded the CPU build bundled in the jar;"), c.notes().toString());
+                + " 8.0), CUDA runtime 11.2: MXNet loaded the CPU build bundled in the jar;"), c.notes().toString());
     }
 
     @Test
@@ -72,11 +72,20 @@ class EnginesTest {
     }
 
     @Test
+    void aCuda12MachineGoesToPyTorchEvenWithAnAmpereGpu() {
+        // DJL has no MXNet build for CUDA 12: it would load MXNet's CPU build and warn.
+        Engines.Choice c = Engines.choose(null, -1, new Cuda("12.8", List.of("8.0"), null));
+        assertEquals("PyTorch", c.engine().getEngineName());
+        assertTrue(c.notes().get(0).contains("needs CUDA 11.2"), c.notes().toString());
+    }
+
+    @Test
     void capabilityLimitOfMXNetsCudaBuild() {
         assertTrue(gpus("8.6").mxnetCanUse());
         assertTrue(gpus("9.0", "7.5").mxnetCanUse());
         assertFalse(gpus("8.9").mxnetCanUse());
         assertFalse(Cuda.none("x").mxnetCanUse());
+        assertFalse(new Cuda("12.8", List.of("8.0"), null).mxnetCanUse());
     }
 
     @Test
