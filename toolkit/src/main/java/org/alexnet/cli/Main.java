@@ -528,8 +528,10 @@ public final class Main {
         Properties meta = Training.metadataOf(header);
         Recipe recipe = Training.recipeOf(header);
         ModelSpec spec = ModelSpec.fromProperties(meta);
-        Engine engine = Engines.select(f.get("engine", null));
-        Device device = Engines.devices(engine, 1)[0];
+        Engines.Choice choice = Engines.choose(f.get("engine", null), 1); // the rule train used
+        choice.notes().forEach(n -> out.println("note: " + n));
+        Engine engine = choice.engine();
+        Device device = choice.devices()[0];
         int batch = f.getInt("batch", recipe.getBatchSize());
         Path dataDir = f.has("data-dir") ? Path.of(f.get("data-dir", null)) : null;
         FashionMnist test = FashionMnistTraining.builder()
@@ -686,8 +688,10 @@ public final class Main {
         Recipe recipe = Training.recipeOf(header);
         ModelSpec spec = ModelSpec.fromProperties(meta);
         Path root = Path.of(f.get("data-dir", meta.getProperty("data_root")));
-        Engine engine = Engines.select(f.get("engine", null));
-        Device device = Engines.devices(engine, 1)[0];
+        Engines.Choice choice = Engines.choose(f.get("engine", null), 1); // the rule train used
+        choice.notes().forEach(n -> out.println("note: " + n));
+        Engine engine = choice.engine();
+        Device device = choice.devices()[0];
         ImageNetLayout layout = ImageNetLayout.read(root, spec.getClasses());
         if (layout.getClassCount() != spec.getClasses()) {
             throw new DatasetException(root, "the checkpoint has " + spec.getClasses() + " classes but " + root + " has "
