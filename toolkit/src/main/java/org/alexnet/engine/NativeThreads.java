@@ -55,7 +55,7 @@ public final class NativeThreads {
             if (libc().setenv(name, value, 0) == 0) {
                 APPLIED.add(name);
             }
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) { // no C library by that name, then (later calls) NoClassDefFoundError
             // Not a glibc-like system: the engine keeps its own default.
         }
     }
@@ -63,12 +63,17 @@ public final class NativeThreads {
     private static String getenv(String name) {
         try {
             return libc().getenv(name);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) { // no C library by that name, then (later calls) NoClassDefFoundError
             return System.getenv(name);
         }
     }
 
     private static CLibrary libc() {
-        return Native.load("c", CLibrary.class);
+        return LibC.INSTANCE;
+    }
+
+    /** Loaded once, on first use (an UnsatisfiedLinkError then reaches the callers, which fall back). */
+    private static final class LibC {
+        static final CLibrary INSTANCE = Native.load("c", CLibrary.class);
     }
 }

@@ -29,7 +29,8 @@ class AlexNetTest {
         return in * out + out;
     }
 
-    private static ModelSummary summarise(Block net, NDManager m, Shape input) {
+    /** Initialises {@code net} for {@code input} and summarises it (ModelSummaryTest uses it too). */
+    static ModelSummary summarise(Block net, NDManager m, Shape input) {
         net.initialize(m, DataType.FLOAT32, input);
         return ModelSummary.of(net, input);
     }

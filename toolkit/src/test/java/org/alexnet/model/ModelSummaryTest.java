@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -19,11 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Multiply-adds (MACs) of {@link ModelSummary} against numbers worked out by hand. */
 class ModelSummaryTest {
-
-    private static ModelSummary summarise(Block net, NDManager m, Shape input) {
-        net.initialize(m, DataType.FLOAT32, input);
-        return ModelSummary.of(net, input);
-    }
 
     /**
      * A small network with a grouped convolution, a non-square kernel with unequal strides, layers that
@@ -42,7 +35,7 @@ class ModelSummaryTest {
                 .add("flatten", Blocks.batchFlattenBlock())
                 .add("fc", Linear.builder().setUnits(5).build());
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
-            ModelSummary s = summarise(net, m, new Shape(1, 2, 8, 8));
+            ModelSummary s = AlexNetTest.summarise(net, m, new Shape(1, 2, 8, 8));
             // conv1: output 4x8x8 = 256 elements, each a dot product over (2 channels / 2 groups) x 3 x 3 = 9.
             assertEquals(2_304L, s.row("conv1").getMacs());
             assertEquals(0L, s.row("act1").getMacs());
@@ -67,7 +60,7 @@ class ModelSummaryTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void paperAlexNetAt224(String engine) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
-            ModelSummary s = summarise(AlexNet.paper(), m, new Shape(1, 3, 224, 224));
+            ModelSummary s = AlexNetTest.summarise(AlexNet.paper(), m, new Shape(1, 3, 224, 224));
             Map<String, Long> expected = Map.of(
                     "conv1", 105_415_200L, // 96x55x55 = 290,400 outputs x 3 x 11 x 11 (363)
                     "conv2", 223_948_800L, // 256x27x27 = 186,624 x 48 x 5 x 5 (1,200): two towers of 48 maps
@@ -92,13 +85,13 @@ class ModelSummaryTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             // One tower: conv2, conv4 and conv5 see all maps, twice the two-tower count:
             // 724,406,816 + 223,948,800 + 112,140,288 + 74,760,192.
-            ModelSummary one = summarise(AlexNet.builder().optTowers(1).build(), m, new Shape(1, 3, 224, 224));
+            ModelSummary one = AlexNetTest.summarise(AlexNet.builder().optTowers(1).build(), m, new Shape(1, 3, 224, 224));
             assertEquals(1_135_256_096L, one.getTotalMacs());
 
             // d2l's Fashion-MNIST AlexNet at 224 (1 channel, unpadded conv1: 54, 26, 12, 12, 12, 5):
             // 96x54x54x121 + 256x26x26x96x25 + 384x12x12x256x9 + 384x12x12x384x9 + 256x12x12x384x9
             // + 6400x4096 + 4096x4096 + 4096x10.
-            ModelSummary d2l = summarise(AlexNet.fashionMnist(), m, new Shape(1, 1, 224, 224));
+            ModelSummary d2l = AlexNetTest.summarise(AlexNet.fashionMnist(), m, new Shape(1, 1, 224, 224));
             assertEquals(33_872_256L, d2l.row("conv1").getMacs());
             assertEquals(415_334_400L, d2l.row("conv2").getMacs());
             assertEquals(26_214_400L, d2l.row("fc6").getMacs());
@@ -106,7 +99,7 @@ class ModelSummaryTest {
 
             // The same at 96 px (22, 10, 4, 4, 4, 1): 5,622,144 + 61,440,000 + 14,155,776 + 21,233,664
             // + 14,155,776 + 256x4096 + 4096x4096 + 4096x10.
-            ModelSummary small = summarise(AlexNet.fashionMnist(), m, new Shape(1, 1, 96, 96));
+            ModelSummary small = AlexNetTest.summarise(AlexNet.fashionMnist(), m, new Shape(1, 1, 96, 96));
             assertEquals(61_440_000L, small.row("conv2").getMacs());
             assertEquals(1_048_576L, small.row("fc6").getMacs());
             assertEquals(134_474_112L, small.getTotalMacs());
@@ -117,7 +110,7 @@ class ModelSummaryTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void tablesShowTheMacsOnlyWhenAsked(String engine) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
-            ModelSummary s = summarise(AlexNet.paper(), m, new Shape(1, 3, 224, 224));
+            ModelSummary s = AlexNetTest.summarise(AlexNet.paper(), m, new Shape(1, 3, 224, 224));
             String plain = s.toText();
             String withMacs = s.toText(true);
             assertTrue(!plain.contains("MACs") && !plain.contains("724,406,816"), plain);
