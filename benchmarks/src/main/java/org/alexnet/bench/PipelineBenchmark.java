@@ -60,9 +60,12 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
     /** The command line: each flag once, with its help and default. */
-    @Command(name = "PipelineBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "PipelineBenchmark", sortOptions = false,
             description = "Throughput of the ImageNet input pipeline and of training fed by it (docs/benchmarks.md).")
     static final class Options implements Callable<Integer> {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
 
         @Option(names = "--dir", required = true, paramLabel = "DIR",
                 description = "a folder with train/<class>/*.JPEG (the ILSVRC layout)")

@@ -364,13 +364,16 @@ public final class TrainingBenchmark {
     }
 
     /** The command line: each flag once, with its help and default; picocli writes --help from these. */
-    @Command(name = "TrainingBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "TrainingBenchmark", sortOptions = false,
             description = "AlexNet training throughput at batch 128 on the CPU: the toolkit's loop against a bare"
                     + " DJL loop, data loading alone, the engine's float32 peak (docs/benchmarks.md).")
     static final class Options implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
 
         @Option(names = "--steps", paramLabel = "N", description = "measured steps per loop (default: ${DEFAULT-VALUE})")
         int steps = 5;
