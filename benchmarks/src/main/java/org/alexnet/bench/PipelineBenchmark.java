@@ -111,7 +111,7 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Options());
+        CommandLine cl = TrainingBenchmark.oneLineErrors(new CommandLine(new Options()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof EngineException || e instanceof IllegalArgumentException) {
                 line.getErr().println("PipelineBenchmark: " + e.getMessage());

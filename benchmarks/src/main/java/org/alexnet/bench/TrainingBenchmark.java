@@ -22,6 +22,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Training throughput of AlexNet at batch 128 on the CPU: the toolkit's loop ({@link Training#fit()},
@@ -457,9 +459,22 @@ public final class TrainingBenchmark {
 
     /** The parser for {@link Options}, with the benchmark's names for models and loops. */
     static CommandLine commandLine(Options options) {
-        return new CommandLine(options)
+        return oneLineErrors(new CommandLine(options)
                 .registerConverter(Kind.class, Kind::parse)
-                .registerConverter(Loop.class, Loop::parse);
+                .registerConverter(Loop.class, Loop::parse));
+    }
+
+    /** A bad flag is one line (with picocli's suggestion for a typo), not the whole usage; exit status 2. */
+    static CommandLine oneLineErrors(CommandLine cl) {
+        return cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            List<String> near = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
+                    + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                    + " (--help lists the flags)");
+            err.flush();
+            return 2;
+        });
     }
 
     public static void main(String[] args) {

@@ -64,19 +64,20 @@ class TrainingBenchmarkTest {
     void badValuesAreOneLineAndTheUsage() {
         String[] small = execute("--sizes", "10", "--engines", "mxnet");
         assertEquals("2", small[0]);
-        assertTrue(small[1].startsWith("--sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got 10"),
+        assertEquals(1, small[1].strip().lines().count(), small[1]);
+        assertTrue(small[1].startsWith("TrainingBenchmark: --sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got 10"),
                 small[1]);
         String[] engine = execute("--engines", "tensorflow");
         assertEquals("2", engine[0]);
-        assertTrue(engine[1].startsWith("--engines: unknown engine 'tensorflow': use MXNet or PyTorch"), engine[1]);
+        assertTrue(engine[1].startsWith("TrainingBenchmark: --engines: unknown engine 'tensorflow': use MXNet or PyTorch"), engine[1]);
         String[] loop = execute("--loops", "fast");
         assertEquals("2", loop[0]);
         assertTrue(loop[1].contains("unknown loop 'fast': use bare or toolkit"), loop[1]);
         String[] diagnose = execute("--loops", "bare", "--diagnose", "--engines", "mxnet");
-        assertTrue(diagnose[1].startsWith("--diagnose needs both loops"), diagnose[1]);
+        assertTrue(diagnose[1].startsWith("TrainingBenchmark: --diagnose needs both loops"), diagnose[1]);
         String[] typo = execute("--step", "3");
         assertEquals("2", typo[0]);
-        assertTrue(typo[1].contains("--steps"), typo[1]); // picocli suggests the flag meant
+        assertTrue(typo[1].contains("did you mean --steps?"), typo[1]);
     }
 
     @Test
