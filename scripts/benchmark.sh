@@ -67,6 +67,7 @@ flags=("$@")
 # them (OMP_PROC_BIND / OMP_PLACES / OMP_WAIT_POLICY / GOMP_SPINCOUNT are its equivalents).
 settings=(
   "pt-alexnet|PyTorch|"
+  "pt-omp1|PyTorch|OMP_NUM_THREADS=1"
   "pt-omp2|PyTorch|OMP_NUM_THREADS=$cores"
   "mx-alexnet|MXNet|"
   "mx-omp1|MXNet|OMP_NUM_THREADS=1"
