@@ -12,7 +12,7 @@
 #       every other round, then a table of img/s per setting and its ratio to the best PyTorch setting.
 #       Default flags: --sizes 96 --steps 6.
 #
-# Engine settings of the normal run (NAME=value words; empty = the engine's own defaults). Both engines
+# Engine settings of the normal run (NAME=value words; empty = alexnet's defaults, below). Both engines
 # use ONE OpenMP thread by default on the 2-vCPU VMs measured (MXNet halves the processor count on x86;
 # PyTorch's own core count came out as 1), so the thread count is set explicitly (docs/benchmarks.md,
 # "MXNet settings"):
@@ -21,16 +21,19 @@
 #   PYTORCH_ENV default: OMP_NUM_THREADS=$(nproc)
 # One JVM per engine: with MXNet's and PyTorch's native libraries (two OpenMP runtimes) in one process
 # PyTorch ran ~5x slower at 72 px, batch 32, and a user's run has one engine per process.
-# BENCH_CP=classpath runs from that classpath (e.g. a private copy of target/classes plus the
-# dependencies) instead of the jar, and skips the set-up; JAVA_OPTS defaults to -Xmx8g.
+# The engine is chosen as the command line chooses it (org.alexnet.engine.Engines), which sets
+# OMP_NUM_THREADS=$(nproc) (and OMP_WAIT_POLICY=PASSIVE for MXNet) when they are unset: the "-alexnet"
+# rows of --tune are those defaults, i.e. what `alexnet train` runs with.
+# The benchmark classes live in the benchmarks module (benchmarks/), not in the toolkit's jars.
+# BENCH_CP=classpath runs from that classpath (e.g. private copies of both modules' target/classes plus
+# the dependencies) instead of the jars, and skips the set-up; JAVA_OPTS defaults to -Xmx8g.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -n "${BENCH_CP:-}" ]; then
   cp="$BENCH_CP"
 else
-  bash scripts/setup.sh
-  cp=$(ls toolkit/target/alexnet-toolkit-*-all.jar | head -n 1)
+  cp=$(bash scripts/bench-classpath.sh) # the benchmarks module's jar + the toolkit's -all jar
 fi
 java_opts=(${JAVA_OPTS:--Xmx8g})
 cores=$(nproc)
@@ -51,7 +54,7 @@ if [ "${1:-}" != "--tune" ]; then
       PyTorch | pytorch) words=$PYTORCH_ENV ;;
       *) words="" ;;
     esac
-    echo "== $engine with: ${words:-(engine defaults)}"
+    echo "== $engine with: ${words:-(the alexnet defaults)}"
     run_java "$words" "$engine" "$@"
   done
   exit 0
@@ -63,9 +66,10 @@ flags=("$@")
 # name|engine|settings. KMP_* variables are left out: both engines ship GNU libgomp, which ignores
 # them (OMP_PROC_BIND / OMP_PLACES / OMP_WAIT_POLICY / GOMP_SPINCOUNT are its equivalents).
 settings=(
-  "pt-default|PyTorch|"
+  "pt-alexnet|PyTorch|"
+  "pt-omp1|PyTorch|OMP_NUM_THREADS=1"
   "pt-omp2|PyTorch|OMP_NUM_THREADS=$cores"
-  "mx-default|MXNet|"
+  "mx-alexnet|MXNet|"
   "mx-omp1|MXNet|OMP_NUM_THREADS=1"
   "mx-omp2|MXNet|OMP_NUM_THREADS=$cores"
   "mx-omp2-passive|MXNet|OMP_NUM_THREADS=$cores OMP_WAIT_POLICY=PASSIVE"

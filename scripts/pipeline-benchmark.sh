@@ -11,7 +11,7 @@
 # LARGE (folder of the large photographs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh # also installs libturbojpeg-java
+cp=$(bash scripts/bench-classpath.sh) # setup.sh (also installs libturbojpeg-java), both modules' jars
 need=()
 /usr/bin/python3 -c 'import torchvision, PIL' 2>/dev/null || need+=(python3-torchvision python3-pil)
 [ -d /usr/share/doc/opencv-doc/examples/data ] || need+=(opencv-doc)
@@ -29,7 +29,6 @@ large=${LARGE:-build/bench-large}
 if [ ! -d "$large/train" ]; then
   /usr/bin/python3 datasets/bench/make_corpus.py "$large" --originals 512
 fi
-jar=$(ls toolkit/target/alexnet-toolkit-*-all.jar | head -n 1)
 seconds=${SECONDS_PER_RUN:-10}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(load)"
@@ -40,7 +39,7 @@ trap 'rm -f "$results"' EXIT
 # alexnet.jpeg=turbo fails loudly if libjpeg-turbo did not load, so no figure is silently ImageIO's.
 toolkit() {
   echo "load before toolkit ($1): $(load)"
-  java -Dalexnet.jpeg="$1" -Xmx2g -cp "$jar" org.alexnet.bench.PipelineBenchmark --dir "$corpus" \
+  java -Dalexnet.jpeg="$1" -Xmx2g -cp "$cp" org.alexnet.bench.PipelineBenchmark --dir "$corpus" \
     --seconds "$seconds" --single-only | grep -E '^(decoder|toolkit)' | tee -a "$results"
 }
 peer() {
@@ -56,7 +55,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   esac
 done
 echo "load before threads, loader, training: $(load)"
-java -Dalexnet.jpeg=turbo -Xmx4g -cp "$jar" org.alexnet.bench.PipelineBenchmark --dir "$corpus" --seconds "$seconds" \
+java -Dalexnet.jpeg=turbo -Xmx4g -cp "$cp" org.alexnet.bench.PipelineBenchmark --dir "$corpus" --seconds "$seconds" \
   --train-steps "${TRAIN_STEPS:-3}" | grep -E '^toolkit-(threads|loader|train)' | tee -a "$results"
 echo "load before peer with $(nproc) processes: $(load)"
 /usr/bin/python3 datasets/bench/peer_pipeline.py "$corpus/train" --seconds "$seconds" --threads "$(nproc)" \
@@ -80,8 +79,8 @@ awk '
   }
 ' "$results"
 echo "resampling: the pipeline's central 256 patches with libjpeg-turbo vs ImageIO"
-java -Xmx2g -cp "$jar" org.alexnet.bench.PipelineBenchmark --dir "$corpus" --resampling | grep '^resampling-summary'
+java -Xmx2g -cp "$cp" org.alexnet.bench.PipelineBenchmark --dir "$corpus" --resampling | grep '^resampling-summary'
 patches=$(mktemp -d)
 trap 'rm -f "$results"; rm -rf "$patches"' EXIT
-java -Xmx2g -cp "$jar" org.alexnet.bench.PipelineBenchmark --dir "$large" --resampling --patches "$patches" | grep '^resampling'
+java -Xmx2g -cp "$cp" org.alexnet.bench.PipelineBenchmark --dir "$large" --resampling --patches "$patches" | grep '^resampling'
 /usr/bin/python3 datasets/bench/resampling_reference.py "$patches" "$large"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test and ends with "N passed, N failed, N skipped" over all
 # of them (exit status 1 when one failed):
-#   1. the Maven suite on both DJL engines (Surefire's reports);
+#   1. the Maven suite on both DJL engines (Surefire's reports; the toolkit and benchmarks modules);
 #   2. every notebook under notebooks/ (solutions too), executed headless in smoke mode on the java
 #      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 2 GB (Binder's memory);
 #   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
@@ -17,11 +17,11 @@ PY=/usr/bin/python3   # Debian's, with Jupyter (a pyenv python3 may come first o
 
 if [ -z "${SKIP_MAVEN:-}" ]; then
   SKIP_JAR=1 bash scripts/setup.sh || exit 1
-  rm -rf toolkit/target/surefire-reports
+  rm -rf toolkit/target/surefire-reports benchmarks/target/surefire-reports
   mvn -B -ntp test || status=1
   attr() { grep -o '<testsuite [^>]*' "$1" | grep -o " $2=\"[0-9]*\"" | head -n 1 | grep -o '[0-9][0-9]*'; }
   tests=0; bad=0; skipped=0
-  for report in toolkit/target/surefire-reports/TEST-*.xml; do
+  for report in toolkit/target/surefire-reports/TEST-*.xml benchmarks/target/surefire-reports/TEST-*.xml; do
     [ -f "$report" ] || continue
     tests=$((tests + $(attr "$report" tests)))
     bad=$((bad + $(attr "$report" failures) + $(attr "$report" errors)))

@@ -1,13 +1,23 @@
 package org.alexnet.notebook;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.alexnet.plot.Plotly;
 import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.traces.Trace;
 
 /**
  * Shows HTML, pictures and plots in a notebook, on IJava (Binder) and on rapaio-jupyter-kernel alike,
@@ -18,6 +28,13 @@ import tech.tablesaw.plotly.components.Figure;
  * visible to compiled code, so the kernel's class is found by reflection once. {@code html}, {@code
  * image} and {@code plot} return nothing (a returned value would be shown as the cell's result);
  * {@code output(...)} returns an {@link Output} whose methods replace it in place.
+ *
+ * <p>Every output also has a short text form (a figure's title and traces, a picture's size, a
+ * table's text): a console prints it, and IJava gets it as the output's {@code text/plain}. IJava
+ * adds a {@code text/plain} copy to every output, by default the value's {@code toString()}: the
+ * whole HTML of a figure with plotly.js (5 MB) or {@code BufferedImage@...}, saved in the notebook
+ * next to the real output. So values go to IJava wrapped in its {@code DisplayDataRenderable} hook,
+ * which fills in both forms itself (see {@link ReflectiveSink}).
  *
  * <pre>{@code
  * Display.image(ImageGrid.fashionMnist(data, 16, 8));
@@ -105,7 +122,7 @@ public final class Display {
     public static void preparePlots() {
         String library = Plotly.libraryOnce();
         if (!library.isEmpty()) {
-            sink().show("text/html", library, "");
+            sink().show("text/html", library, "");  // nothing to print on a console
         }
     }
 
@@ -229,23 +246,32 @@ public final class Display {
         private final Method display;
         private final Method update;
         private final boolean mimeFirst;
+        /** IJava: wraps a value so that it renders its own mime bundle; null: values go as they are. */
+        private final Bundles bundles;
         private final Sink fallback;
         private volatile boolean warned;
 
-        private ReflectiveSink(Kernel kernel, Method display, Method update, boolean mimeFirst, Sink fallback) {
+        private ReflectiveSink(Kernel kernel, Method display, Method update, boolean mimeFirst, Bundles bundles,
+                Sink fallback) {
             this.kernel = kernel;
             this.display = display;
             this.update = update;
             this.mimeFirst = mimeFirst;
+            this.bundles = bundles;
             this.fallback = fallback;
         }
 
         /** IJava: {@code String display(Object, String...)}, {@code updateDisplay(String, Object, String...)}. */
         static ReflectiveSink ijava(Class<?> c, Sink fallback) throws NoSuchMethodException {
+            return ijava(c, Bundles.BASEKERNEL_PACKAGE, fallback);
+        }
+
+        /** IJava with its rendering classes in {@code renderPackage} (tests use stand-ins). */
+        static ReflectiveSink ijava(Class<?> c, String renderPackage, Sink fallback) throws NoSuchMethodException {
             return new ReflectiveSink(Kernel.IJAVA,
                     c.getMethod("display", Object.class, String[].class),
                     c.getMethod("updateDisplay", String.class, Object.class, String[].class),
-                    false, fallback);
+                    false, Bundles.find(c.getClassLoader(), renderPackage), fallback);
         }
 
         /** rapaio: {@code String display(String, Object)}, {@code updateDisplay(String, String, Object)}. */
@@ -253,7 +279,12 @@ public final class Display {
             return new ReflectiveSink(Kernel.RAPAIO,
                     c.getMethod("display", String.class, Object.class),
                     c.getMethod("updateDisplay", String.class, String.class, Object.class),
-                    true, fallback);
+                    true, null, fallback);
+        }
+
+        /** What the kernel is handed: the value, or for IJava the value with its text form. */
+        private Object payload(String mime, Object value, String text) {
+            return bundles == null ? value : bundles.wrap(mime, value, plainText(mime, value, text));
         }
 
         @Override
@@ -266,7 +297,7 @@ public final class Display {
             try {
                 Object id = mimeFirst
                         ? display.invoke(null, mime, value)
-                        : display.invoke(null, value, new String[] {mime});
+                        : display.invoke(null, payload(mime, value, text), new String[] {mime});
                 return String.valueOf(id);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 failed(e);
@@ -280,7 +311,7 @@ public final class Display {
                 if (mimeFirst) {
                     update.invoke(null, id, mime, value);
                 } else {
-                    update.invoke(null, id, value, new String[] {mime});
+                    update.invoke(null, id, payload(mime, value, text), new String[] {mime});
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
                 failed(e);
@@ -295,6 +326,71 @@ public final class Display {
                 Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
                 System.err.println("[display] " + kernel + " display failed (" + cause + "); showing text instead");
             }
+        }
+    }
+
+    /**
+     * IJava's way for a value to render itself (jupyter-jvm-basekernel, which IJava's renderer is
+     * built on): an object implementing {@code DisplayDataRenderable} is asked to fill the output's
+     * mime bundle, and the renderer adds {@code String.valueOf(value)} as {@code text/plain} only when
+     * the bundle has none. The interface lives in the kernel's class loader, so the wrapper is a
+     * {@link Proxy} of it that puts the rich form and the short text into the bundle.
+     */
+    static final class Bundles {
+        static final String BASEKERNEL_PACKAGE = "io.github.spencerpark.jupyter.kernel.display";
+
+        private final Class<?> renderable;
+        private final Object anyType;
+        private final Method outputContainer;
+        private final Method putData;
+
+        private Bundles(Class<?> renderable, Object anyType, Method outputContainer, Method putData) {
+            this.renderable = renderable;
+            this.anyType = anyType;
+            this.outputContainer = outputContainer;
+            this.putData = putData;
+        }
+
+        /** The hook in {@code loader}, or null when this IJava has none (values then go as they are). */
+        static Bundles find(ClassLoader loader, String pkg) {
+            try {
+                Class<?> renderable = Class.forName(pkg + ".DisplayDataRenderable", false, loader);
+                Class<?> context = Class.forName(pkg + ".RenderContext", false, loader);
+                Class<?> data = Class.forName(pkg + ".DisplayData", false, loader);
+                return new Bundles(renderable, renderable.getField("ANY").get(null),
+                        context.getMethod("getOutputContainer"), data.getMethod("putData", String.class, Object.class));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        /** {@code value} as {@code mime} (a picture as base64 PNG, as IJava sends it) plus {@code text}. */
+        Object wrap(String mime, Object value, String text) {
+            Object rich = value instanceof BufferedImage image ? base64Png(image) : value;
+            return Proxy.newProxyInstance(renderable.getClassLoader(), new Class<?>[] {renderable},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "render" -> {
+                            Object bundle = outputContainer.invoke(args[0]);
+                            putData.invoke(bundle, mime, rich);
+                            putData.invoke(bundle, "text/plain", text);
+                            yield null;
+                        }
+                        case "getSupportedRenderTypes", "getPreferredRenderTypes" -> anyType;
+                        case "toString" -> text;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        private static String base64Png(BufferedImage image) {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            try {
+                ImageIO.write(image, "png", png);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Base64.getEncoder().encodeToString(png.toByteArray());
         }
     }
 
@@ -343,12 +439,38 @@ public final class Display {
         return s.replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{2,}", "\n").strip();
     }
 
-    private static String imageText(BufferedImage image) {
+    /** The longest text form a kernel is handed (a long table's text is cut, with a note). */
+    static final int MAX_TEXT = 2_000;
+
+    /**
+     * The {@code text/plain} form of an output: {@code text}, or when that is empty (nothing to print
+     * on a console) the HTML's text, cut to {@link #MAX_TEXT} characters.
+     */
+    static String plainText(String mime, Object value, String text) {
+        String t = text == null ? "" : text;
+        if (t.isEmpty() && value instanceof String html && mime.equals("text/html")) {
+            t = toText(html);
+        }
+        if (t.length() > MAX_TEXT) {
+            int cut = MAX_TEXT - 40;
+            t = t.substring(0, cut) + String.format(Locale.ROOT, "... (%,d more characters)", t.length() - cut);
+        }
+        return t;
+    }
+
+    /** "[image 640x480]" */
+    static String imageText(BufferedImage image) {
         return "[image " + image.getWidth() + "x" + image.getHeight() + "]";
     }
 
-    private static String plotText(Figure figure) {
+    /** "[figure: Training curves; 3 traces: train loss, train accuracy, test accuracy]" */
+    static String plotText(Figure figure) {
         String title = figure.getLayout() == null ? null : figure.getLayout().getTitle();
-        return "[plot" + (title == null || title.isEmpty() ? "" : ": " + title) + "]";
+        Trace[] traces = figure.getTraces() == null ? new Trace[0] : figure.getTraces();
+        String names = Arrays.stream(traces).map(Trace::name).filter(n -> n != null && !n.isBlank())
+                .limit(8).collect(Collectors.joining(", "));
+        return "[figure" + (title == null || title.isEmpty() ? "" : ": " + title) + "; " + traces.length
+                + (traces.length == 1 ? " trace" : " traces") + (names.isEmpty() ? "" : ": " + names)
+                + (traces.length > 8 ? ", ..." : "") + "]";
     }
 }

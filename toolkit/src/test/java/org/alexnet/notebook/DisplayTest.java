@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.alexnet.notebook.kernelstub.DisplayData;
+import org.alexnet.notebook.kernelstub.IJavaDisplay;
 import org.alexnet.plot.Plotly;
 import org.alexnet.plot.TrainingCurves;
 import org.alexnet.train.EpochRecord;
@@ -72,7 +77,25 @@ class DisplayTest {
     void clear() {
         FakeIJava.CALLS.clear();
         FakeRapaio.CALLS.clear();
+        IJavaDisplay.SENT.clear();
         Plotly.resetSession();
+    }
+
+    /** The IJava sink with the stand-in renderer, as Display would set it up inside IJava. */
+    private Display.Sink ijavaWithRenderer() throws NoSuchMethodException {
+        Display.Sink sink = Display.ReflectiveSink.ijava(IJavaDisplay.class, DisplayData.class.getPackageName(),
+                new Display.TextSink(out));
+        Display.useSink(sink);
+        return sink;
+    }
+
+    private static String plain(int i) {
+        return (String) IJavaDisplay.SENT.get(i).data.get("text/plain");
+    }
+
+    private static List<EpochRecord> twoEpochs() {
+        return List.of(new EpochRecord(1, 1, 2.1, 0.3, 0.4, 10, 0.01, 1),
+                new EpochRecord(2, 1, 1.2, 0.6, 0.6, 10, 0.01, 1));
     }
 
     @AfterEach
@@ -196,6 +219,75 @@ class DisplayTest {
         Display.plot(TrainingCurves.of(List.of(), "empty"));
         assertFalse(sink.shown.get(1).contains("plotly.js v" + Plotly.version()));
         assertTrue(sink.shown.get(1).contains("alexnet_plot_"));
+    }
+
+    @Test
+    void underIJavaAFigureCarriesAShortTextNotItsHtml() throws Exception {
+        ijavaWithRenderer();
+        Figure curves = TrainingCurves.of(twoEpochs(), "Training curves");
+        Display.Output first = Display.output(curves);
+        first.plot(curves);
+        Display.plot(curves);
+        assertEquals(3, IJavaDisplay.SENT.size());
+        String html = (String) IJavaDisplay.SENT.get(0).data.get("text/html");
+        assertTrue(html.contains("plotly.js v" + Plotly.version()) && html.length() > 1_000_000, "library + figure");
+        String expected = "[figure: Training curves; 3 traces: train loss, train accuracy, test accuracy]";
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected, plain(i));
+            assertEquals(List.of("text/html", "text/plain"), List.copyOf(IJavaDisplay.SENT.get(i).data.keySet()));
+        }
+        // Without the wrapper IJava's copy is the value itself: the 5 MB of HTML once more.
+        IJavaDisplay.display(html, "text/html");
+        assertEquals(html, plain(3));
+    }
+
+    @Test
+    void underIJavaAPictureIsAPngAndItsSize() throws Exception {
+        ijavaWithRenderer();
+        BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(2, 1, 0xff8000);
+        Display.Output shown = Display.output(image);
+        shown.image(image);
+        for (DisplayData sent : IJavaDisplay.SENT) {
+            assertEquals("[image 3x2]", sent.data.get("text/plain"));
+            byte[] png = Base64.getDecoder().decode((String) sent.data.get("image/png"));
+            BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
+            assertEquals(3, back.getWidth());
+            assertEquals(0xff8000, back.getRGB(2, 1) & 0xffffff);
+        }
+        assertEquals(2, IJavaDisplay.SENT.size());
+    }
+
+    @Test
+    void underIJavaHtmlCarriesItsTextCutToALimit() throws Exception {
+        ijavaWithRenderer();
+        Display.html("<b>epoch 3</b> loss 0.41", "epoch 3: loss 0.41");
+        assertEquals("epoch 3: loss 0.41", plain(0));
+        Display.html("<table><tr><td>layer</td><td>params</td></tr><tr><td>conv1</td><td>34,944</td></tr></table>",
+                "");
+        assertEquals("layer params\nconv1 34,944", plain(1), "no console text: the HTML's text");
+        StringBuilder rows = new StringBuilder("<table>");
+        for (int i = 0; i < 500; i++) {
+            rows.append("<tr><td>epoch ").append(i).append("</td><td>0.123456</td></tr>");
+        }
+        Display.html(rows.append("</table>").toString());
+        assertTrue(plain(2).length() <= Display.MAX_TEXT && plain(2).length() > Display.MAX_TEXT - 60, plain(2));
+        int rest = Integer.parseInt(plain(2).replaceAll("(?s).*\\(([0-9,]+) more characters\\)$", "$1").replace(",", ""));
+        assertEquals(Display.toText(rows.toString()).length(), plain(2).indexOf("... (") + rest, "cut + rest = all");
+        assertTrue(plain(2).startsWith("epoch 0 0.123456\nepoch 1 0.123456"));
+        assertTrue(plain(2).matches("(?s).*\\.\\.\\. \\([0-9,]+ more characters\\)$"), plain(2));
+        Display.preparePlots();
+        assertEquals("", plain(3), "the library alone has no text");
+    }
+
+    @Test
+    void textFormsOfFiguresAndPictures() {
+        Figure untitled = new Figure(tech.tablesaw.plotly.traces.ScatterTrace.builder(
+                new double[] {1, 2}, new double[] {3, 4}).name("loss").build());
+        assertEquals("[figure; 1 trace: loss]", Display.plotText(untitled));
+        assertEquals("[image 640x480]", Display.imageText(new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)));
+        assertEquals("x", Display.plainText("text/html", "<b>y</b>", "x"));
+        assertEquals("y", Display.plainText("text/html", "<b>y</b>", ""));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.alexnet.bench;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,6 +22,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,15 +33,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.alexnet.bench.BenchDatasets.CachedBatch;
 import org.alexnet.bench.BenchDatasets.SyntheticImages;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.FashionMnist;
+import org.alexnet.engine.Engines;
 import org.alexnet.model.AlexNet;
 import org.alexnet.model.ModelSummary;
 import org.alexnet.train.ProgressListener;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.Training;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Training throughput of AlexNet at batch 128 on the CPU: the toolkit's loop ({@link Training#fit()},
@@ -49,9 +60,10 @@ import org.alexnet.train.Training;
  * engine's matrix-product peak and the fraction of it that training reaches. A benchmark, not a test:
  *
  * <pre>
- * java -Xmx8g -cp target/classes:$(cat /tmp/cp-bench.txt) org.alexnet.bench.TrainingBenchmark \
- *     [--steps 5] [--warmup 1] [--rounds 1] [--engines MXNet,PyTorch] [--models d2l,paper]
- *     [--sizes 224,96] [--loops bare,toolkit] [--gemm 4096] [--gemm-reps 5] [--layers] [--diagnose]
+ * bash scripts/benchmark.sh [flags]     (one JVM per engine; or, after mvn -DskipTests package:)
+ * java -Xmx8g -cp benchmarks/target/alexnet-benchmarks-*-bench.jar:toolkit/target/alexnet-toolkit-*-all.jar \
+ *     org.alexnet.bench.TrainingBenchmark [--steps 5] [--warmup 1] [--rounds 1] [--engines MXNet,PyTorch]
+ *     [--models d2l,paper] [--sizes 224,96] [--loops bare,toolkit] [--gemm 4096] [--gemm-reps 5] [--layers] [--diagnose]
  * </pre>
  *
  * <p>Models: {@code d2l} is {@link AlexNet#fashionMnist()} (1 channel, 10 classes) on real
@@ -79,9 +91,11 @@ import org.alexnet.train.Training;
  */
 public final class TrainingBenchmark {
 
-    static final int BATCH = 128;
+    /** The recipes' batch (the paper's 128; Recipe.fashionMnist() keeps it). */
+    static final int BATCH = Recipe.paper().getBatchSize();
     static final int D2L_EPOCH_IMAGES = 60_000;
-    static final long SEED = 42;
+    /** Seeds the data order and the synthetic images: the recipes' seed. */
+    static final long SEED = Recipe.paper().getSeed();
     /** Distinct synthetic images kept in memory (indices wrap around): 256 x 3x224x224 floats = 154 MB. */
     static final int SYNTHETIC_POOL = 256;
     static final int VALIDATION_IMAGES = 16;
@@ -343,109 +357,137 @@ public final class TrainingBenchmark {
         this.layers = layers;
     }
 
-    static final String USAGE = String.join(System.lineSeparator(),
-            "usage: TrainingBenchmark [--steps N (5)] [--warmup N (1)] [--rounds N (1)] [--engines MXNet,PyTorch]",
-            "       [--models d2l,paper (d2l)] [--sizes 224,96 (224,96)] [--loops bare,toolkit (both)]",
-            "       [--gemm N (4096; 0 = skip)] [--gemm-reps N (5)] [--layers] [--diagnose]",
-            "  --rounds N   repeats the loops N times per configuration, alternating which goes first, and pools"
-                    + " the steps",
-            "  --loops bare measures only the bare loop (engine settings); toolkit/bare ratios need both",
-            "  --gemm N     the engine's float32 matrix-product peak on N x N matrices (matMul and linear), best of"
-                    + " --gemm-reps",
-            "  --layers     also times every layer alone (forward, forward+backward) at each configuration",
-            "  --diagnose   also times the bare loop on fresh batches and the toolkit on a cached batch");
-
-    public static void main(String[] args) throws Exception {
-        int steps = 5;
-        int warmup = 1;
-        int rounds = 1;
-        List<String> engines = List.of("MXNet", "PyTorch");
-        List<Kind> kinds = List.of(Kind.D2L);
-        List<Integer> sizes = List.of(224, 96);
-        List<Loop> loops = List.of(Loop.BARE, Loop.TOOLKIT);
-        boolean diagnose = false;
-        boolean layers = false;
-        int gemm = 4096;
-        int gemmReps = 5;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--diagnose")) {
-                diagnose = true;
-                continue;
-            }
-            if (a.equals("--layers")) {
-                layers = true;
-                continue;
-            }
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--steps" -> steps = Integer.parseInt(v);
-                case "--warmup" -> warmup = Integer.parseInt(v);
-                case "--rounds" -> rounds = Integer.parseInt(v);
-                case "--gemm" -> gemm = Integer.parseInt(v);
-                case "--gemm-reps" -> gemmReps = Integer.parseInt(v);
-                case "--engines" -> {
-                    engines = new ArrayList<>();
-                    for (String e : v.split(",")) {
-                        engines.add(canonicalEngine(e.trim()));
-                    }
-                }
-                case "--models" -> {
-                    kinds = new ArrayList<>();
-                    for (String m : v.split(",")) {
-                        kinds.add(Kind.parse(m));
-                    }
-                }
-                case "--sizes" -> {
-                    sizes = new ArrayList<>();
-                    for (String s : v.split(",")) {
-                        int size = Integer.parseInt(s.trim());
-                        if (size < AlexNet.MIN_INPUT_SIZE) {
-                            throw new IllegalArgumentException("--sizes: AlexNet needs at least "
-                                    + AlexNet.MIN_INPUT_SIZE + " px, got " + size);
-                        }
-                        sizes.add(size);
-                    }
-                }
-                case "--loops" -> {
-                    loops = new ArrayList<>();
-                    for (String l : v.split(",")) {
-                        loops.add(Loop.parse(l));
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
-            }
-        }
-        if (steps < 1 || warmup < 1 || rounds < 1 || gemmReps < 1 || gemm < 0) {
-            throw new IllegalArgumentException("--steps, --warmup, --rounds, --gemm-reps must be at least 1");
-        }
-        if (diagnose && !(loops.contains(Loop.BARE) && loops.contains(Loop.TOOLKIT))) {
-            throw new IllegalArgumentException("--diagnose needs both loops");
-        }
-        List<Config> configs = new ArrayList<>();
-        for (int size : sizes) {
-            for (Kind kind : kinds) {
-                configs.add(new Config(kind, size));
-            }
-        }
-        new TrainingBenchmark(steps, warmup, engines, configs, loops, rounds, diagnose, gemm, gemmReps, layers)
-                .run();
+    List<String> engines() {
+        return engines;
     }
 
-    static String canonicalEngine(String name) {
-        for (String e : Engine.getAllEngines()) {
-            if (e.equalsIgnoreCase(name)) {
-                return e;
+    List<Config> configs() {
+        return configs;
+    }
+
+    /** The command line: each flag once, with its help and default; picocli writes --help from these. */
+    @Command(name = "TrainingBenchmark", sortOptions = false,
+            description = "AlexNet training throughput at batch 128 on the CPU: the toolkit's loop against a bare"
+                    + " DJL loop, data loading alone, the engine's float32 peak (docs/benchmarks.md).")
+    static final class Options implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+
+        @Option(names = "--steps", paramLabel = "N", description = "measured steps per loop (default: ${DEFAULT-VALUE})")
+        int steps = 5;
+
+        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured steps first (default: ${DEFAULT-VALUE})")
+        int warmup = 1;
+
+        @Option(names = "--rounds", paramLabel = "N", description = "repeats the loops N times per configuration,"
+                + " alternating which goes first, and pools the steps (default: ${DEFAULT-VALUE})")
+        int rounds = 1;
+
+        @Option(names = "--engines", split = ",", paramLabel = "NAME", description = "engines, in this JVM, chosen"
+                + " as the command line chooses them (default: ${DEFAULT-VALUE})")
+        List<String> engines = List.of(Engines.DEFAULT, Engines.PYTORCH);
+
+        @Option(names = "--models", split = ",", paramLabel = "d2l|paper", description = "d2l: AlexNet.fashionMnist()"
+                + " on Fashion-MNIST; paper: AlexNet.paper() on synthetic images (default: d2l)")
+        List<Kind> models = List.of(Kind.D2L);
+
+        @Option(names = "--sizes", split = ",", paramLabel = "PX", description = "input sizes (default: ${DEFAULT-VALUE})")
+        List<Integer> sizes = List.of(224, 96);
+
+        @Option(names = "--loops", split = ",", paramLabel = "bare|toolkit", description = "bare alone measures"
+                + " engine settings; toolkit/bare ratios need both (default: both)")
+        List<Loop> loops = List.of(Loop.BARE, Loop.TOOLKIT);
+
+        @Option(names = "--gemm", paramLabel = "N", description = "the engine's float32 matrix-product peak on N x N"
+                + " matrices (matMul and linear), 0 = skip (default: ${DEFAULT-VALUE})")
+        int gemm = 4096;
+
+        @Option(names = "--gemm-reps", paramLabel = "N", description = "best of N for the peak (default: ${DEFAULT-VALUE})")
+        int gemmReps = 5;
+
+        @Option(names = "--layers", description = "also times every layer alone (forward, forward+backward)")
+        boolean layers;
+
+        @Option(names = "--diagnose", description = "also times the bare loop on fresh batches and the toolkit on a"
+                + " cached batch")
+        boolean diagnose;
+
+        /** The benchmark these options describe; a bad value is a ParameterException (one line and the usage). */
+        TrainingBenchmark benchmark() {
+            if (steps < 1 || warmup < 1 || rounds < 1 || gemmReps < 1 || gemm < 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--steps, --warmup, --rounds, --gemm-reps must be at least 1 (--gemm at least 0)");
             }
+            for (int size : sizes) {
+                if (size < AlexNet.MIN_INPUT_SIZE) {
+                    throw new ParameterException(spec.commandLine(),
+                            "--sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got " + size);
+                }
+            }
+            if (diagnose && !(loops.contains(Loop.BARE) && loops.contains(Loop.TOOLKIT))) {
+                throw new ParameterException(spec.commandLine(), "--diagnose needs both loops (--loops bare,toolkit)");
+            }
+            List<String> names = new ArrayList<>();
+            for (String e : engines) {
+                try {
+                    // The command line's engine rule: its names, its native-library checks and messages.
+                    names.add(Engines.select(e).getEngineName());
+                } catch (IllegalArgumentException ex) {
+                    throw new ParameterException(spec.commandLine(), "--engines: " + ex.getMessage());
+                }
+            }
+            List<Config> configs = new ArrayList<>();
+            for (int size : sizes) {
+                for (Kind kind : models) {
+                    configs.add(new Config(kind, size));
+                }
+            }
+            return new TrainingBenchmark(steps, warmup, List.copyOf(names), configs, List.copyOf(loops), rounds,
+                    diagnose, gemm, gemmReps, layers);
         }
-        throw new IllegalArgumentException("unknown engine '" + name + "': available are " + Engine.getAllEngines());
+
+        @Override
+        public Integer call() throws Exception {
+            benchmark().run();
+            return 0;
+        }
+    }
+
+    /** The parser for {@link Options}, with the benchmark's names for models and loops. */
+    static CommandLine commandLine(Options options) {
+        return oneLineErrors(new CommandLine(options)
+                .registerConverter(Kind.class, Kind::parse)
+                .registerConverter(Loop.class, Loop::parse));
+    }
+
+    /** A bad flag is one line (with picocli's suggestion for a typo), not the whole usage; exit status 2. */
+    static CommandLine oneLineErrors(CommandLine cl) {
+        return cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            List<String> near = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
+                    + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                    + " (--help lists the flags)");
+            err.flush();
+            return 2;
+        });
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = commandLine(new Options());
+        // An engine that cannot load is one line, not a stack trace (as on the command line).
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof EngineException) {
+                line.getErr().println("TrainingBenchmark: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        System.exit(cl.execute(args));
     }
 
     void run() throws IOException, TranslateException {
@@ -628,7 +670,7 @@ public final class TrainingBenchmark {
     }
 
     Result measure(Config config, String engineName) throws IOException, TranslateException {
-        Engine engine = Engine.getEngine(engineName);
+        Engine engine = Engines.select(engineName); // also DJL's default engine while it is measured
         Timing data = null;
         if (loops.contains(Loop.TOOLKIT)) {
             try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engineName)) {

@@ -2,18 +2,21 @@ package org.alexnet.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.tracker.Tracker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.imagenet.DatasetStatistics;
@@ -23,8 +26,13 @@ import org.alexnet.data.transform.CentralPatch;
 import org.alexnet.data.transform.FloatImage;
 import org.alexnet.data.transform.Images;
 import org.alexnet.data.transform.PcaLighting;
+import org.alexnet.engine.Engines;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.train.PaperSgd;
+import org.alexnet.train.Recipe;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Throughput of the ImageNet input pipeline (decode, scale to 256, centre 256, mean image, random 224
@@ -33,8 +41,8 @@ import org.alexnet.train.PaperSgd;
  * scripts/pipeline-benchmark.sh} runs it and the Python peer (torchvision + PIL) on the same files.
  *
  * <pre>
- * java [-Dalexnet.jpeg=auto|turbo|imageio] -cp alexnet-toolkit-all.jar org.alexnet.bench.PipelineBenchmark
- *     --dir DIR [--seconds 10] [--threads N] [--train-steps 3] [--batch 32] [--engine MXNet] [--single-only]
+ * java [-Dalexnet.jpeg=auto|turbo|imageio] -cp alexnet-benchmarks-bench.jar:alexnet-toolkit-all.jar \
+ *     org.alexnet.bench.PipelineBenchmark --dir DIR [--seconds 10] [--threads N] [--train-steps 3] [--batch 32] [--engine MXNet] [--single-only]
  * </pre>
  *
  * <p>Prints machine-readable lines: {@code decoder: ...} (the JPEG decoder in use), {@code toolkit
@@ -46,54 +54,83 @@ import org.alexnet.train.PaperSgd;
  */
 public final class PipelineBenchmark {
 
+    /** The optimiser's numbers for the training steps: the paper's recipe. */
+    static final Recipe RECIPE = Recipe.paper();
+
     private PipelineBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        Path dir = null;
+    /** The command line: each flag once, with its help and default. */
+    @Command(name = "PipelineBenchmark", sortOptions = false,
+            description = "Throughput of the ImageNet input pipeline and of training fed by it (docs/benchmarks.md).")
+    static final class Options implements Callable<Integer> {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR",
+                description = "a folder with train/<class>/*.JPEG (the ILSVRC layout)")
+        Path dir;
+
+        @Option(names = "--seconds", paramLabel = "S", description = "per measurement (default: ${DEFAULT-VALUE})")
         double seconds = 10;
+
+        @Option(names = "--threads", paramLabel = "N", description = "up to N pipeline threads (default: the cores,"
+                + " ${DEFAULT-VALUE})")
         int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--train-steps", paramLabel = "N", description = "training steps fed by the loader, 0 = none"
+                + " (default: ${DEFAULT-VALUE})")
         int trainSteps = 3;
+
+        @Option(names = "--batch", paramLabel = "N", description = "loader and training batch (default: ${DEFAULT-VALUE})")
         int batch = 32;
-        String engine = "MXNet";
-        boolean singleOnly = false;
-        boolean resampling = false;
-        Path patches = null;
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--dir" -> dir = Path.of(v);
-                case "--seconds" -> seconds = Double.parseDouble(v);
-                case "--threads" -> threads = Integer.parseInt(v);
-                case "--train-steps" -> trainSteps = Integer.parseInt(v);
-                case "--batch" -> batch = Integer.parseInt(v);
-                case "--engine" -> engine = v;
-                case "--single-only" -> {
-                    singleOnly = true;
-                    i--;
-                }
-                case "--resampling" -> {
-                    resampling = true;
-                    i--;
-                }
-                case "--patches" -> patches = Path.of(v);
-                default -> {
-                    System.err.println("usage: PipelineBenchmark --dir DIR [--seconds S] [--threads N] [--train-steps N] [--batch N] [--engine NAME] [--single-only]\n"
-                            + "       PipelineBenchmark --dir DIR --resampling [--patches OUT]");
-                    System.exit(2);
-                }
+
+        @Option(names = "--engine", paramLabel = "NAME", description = "training engine, chosen as the command line"
+                + " chooses it (default: ${DEFAULT-VALUE})")
+        String engine = Engines.DEFAULT;
+
+        @Option(names = "--single-only", description = "stop after the one-thread measurement")
+        boolean singleOnly;
+
+        @Option(names = "--resampling", description = "instead: compare the central 256 patches of libjpeg-turbo"
+                + " and ImageIO")
+        boolean resampling;
+
+        @Option(names = "--patches", paramLabel = "OUT", description = "with --resampling: write the patches here")
+        Path patches;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seconds <= 0 || threads < 1 || trainSteps < 0 || batch < 1) {
+                throw new IllegalArgumentException("--seconds, --threads and --batch must be positive, --train-steps"
+                        + " at least 0");
             }
-            i++;
+            run(dir, seconds, threads, trainSteps, batch, engine, singleOnly, resampling, patches);
+            return 0;
         }
-        if (dir == null) {
-            System.err.println("PipelineBenchmark: --dir DIR (a folder with train/<class>/*.JPEG) is required");
-            System.exit(2);
-        }
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = TrainingBenchmark.oneLineErrors(new CommandLine(new Options()));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof EngineException || e instanceof IllegalArgumentException) {
+                line.getErr().println("PipelineBenchmark: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    static void run(Path dir, double seconds, int threads, int trainSteps, int batch, String engine,
+            boolean singleOnly, boolean resampling, Path patches) throws Exception {
         System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
         if (resampling) {
             resampling(dir, patches);
             return;
         }
+        engine = Engines.select(engine).getEngineName(); // the command line's engine rule and messages
         ImageDecoder.Jpeg jpeg = ImageDecoder.Jpeg.fromSystemProperty();
         String decoder = ImageDecoder.describe(jpeg);
         System.out.println("decoder: " + decoder);
@@ -169,7 +206,11 @@ public final class PipelineBenchmark {
             ImageNet fed = ImageNet.builder().setRoot(dir).optStatistics(stats, true).optThreads(threads)
                     .setSampling(new EpochShuffleSampler(batch, 2, true)).build();
             try (Model model = Model.newInstance("bench", (ai.djl.Device) null, engine);
-                    PaperSgd sgd = PaperSgd.builder().build()) {
+                    PaperSgd sgd = PaperSgd.builder()
+                            .setLearningRateTracker(Tracker.fixed(RECIPE.getLearningRate()))
+                            .optMomentum(RECIPE.getMomentum())
+                            .optWeightDecays(RECIPE.getWeightDecay())
+                            .build()) {
                 model.setBlock(spec.build());
                 DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd);
                 try (Trainer trainer = model.newTrainer(config)) {
