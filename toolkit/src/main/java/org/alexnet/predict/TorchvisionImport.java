@@ -1,0 +1,25 @@
+package org.alexnet.predict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The toolkit side of {@code alexnet import-torchvision}: converted torchvision weights to an exported folder. */
+public final class TorchvisionImport {
+
+    private TorchvisionImport() {}
+
+    /**
+     * Reads torchvision's AlexNet weights from {@code npz} (made by {@code scripts/alexnet_torch.py
+     * convert}) and writes them as an {@link Export} folder with ImageNet's class names.
+     */
+    public static TrainedModel run(Path npz, Path folder, String engine) throws IOException {
+        TrainedModel m = TrainedModel.importTorchvision(npz, engine);
+        try {
+            Export.run(m, folder);
+            return m;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+}
