@@ -5,9 +5,9 @@
       torchvision's .pth (a state dict) -> .npz that `alexnet import-torchvision` reads
   /usr/bin/python3 scripts/alexnet_torch.py random OUT.pth [--seed N]
       a randomly initialised torchvision AlexNet state dict (for tests; its outputs mean nothing)
-  /usr/bin/python3 scripts/alexnet_torch.py forward WEIGHTS.npz SPEC.properties INPUT.npy OUTPUT.npy
+  /usr/bin/python3 scripts/alexnet_torch.py forward WEIGHTS.npz SPEC.properties INPUT.npz OUTPUT.npz
       loads an exported .npz into the module below (strict: every name must match) and writes its
-      scores for INPUT (N, C, H, W) in evaluation mode
+      scores for INPUT's first array (N, C, H, W) in evaluation mode, as OUTPUT's array "y"
 
 Needs Debian's python3-torch (and python3-numpy); torchvision is used when importable.
 """
@@ -135,9 +135,11 @@ def main(argv):
         torch.save(torchvision_alexnet().state_dict(), argv[1])
     elif len(argv) == 5 and argv[0] == "forward":
         module = load_npz(module_for(read_properties(argv[2])), argv[1]).eval()
+        with np.load(argv[3]) as z:
+            x = z[z.files[0]].astype(np.float32)
         with torch.no_grad():
-            out = module(torch.from_numpy(np.load(argv[3]).astype(np.float32)))
-        np.save(argv[4], out.numpy())
+            out = module(torch.from_numpy(x))
+        np.savez(argv[4], y=out.numpy())
     else:
         sys.exit(__doc__)
 

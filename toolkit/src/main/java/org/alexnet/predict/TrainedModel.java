@@ -124,6 +124,14 @@ public final class TrainedModel implements AutoCloseable {
         return new TrainedModel(spec, model, input, names, file + " (epoch " + header.getEpoch() + ")");
     }
 
+    /**
+     * A model in memory (e.g. just trained in a notebook) with its input processing and class names;
+     * closing the result closes {@code model}.
+     */
+    public static TrainedModel of(ModelSpec spec, Model model, InputPipeline input, List<String> classNames, String source) {
+        return new TrainedModel(spec, model, input, classNames, source);
+    }
+
     /** torchvision's AlexNet weights, converted to {@code .npz} by {@code scripts/alexnet_torch.py convert}. */
     public static TrainedModel importTorchvision(Path npz, String engine) throws IOException {
         ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET_TORCHVISION, 1000, 3);
