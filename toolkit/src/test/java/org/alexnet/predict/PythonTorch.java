@@ -36,7 +36,7 @@ final class PythonTorch {
             available = Files.isExecutable(PYTHON) && exec(List.of(PYTHON.toString(), "-c", "import torch, numpy")) == 0;
         }
         Assumptions.assumeTrue(available, "python3-torch is not installed (/usr/bin/python3 cannot import torch):"
-                + " scripts/setup.sh --tests installs it");
+                + " scripts/setup.sh installs it");
     }
 
     /** Runs the script with {@code args}; fails the test with its output when it does not exit 0. */
