@@ -11,15 +11,12 @@ public final class TorchvisionImport {
     /**
      * Reads torchvision's AlexNet weights from {@code npz} (made by {@code scripts/alexnet_torch.py
      * convert}) and writes them as an {@link Export} folder with ImageNet's class names.
+     *
+     * @return the folder
      */
-    public static TrainedModel run(Path npz, Path folder, String engine) throws IOException {
-        TrainedModel m = TrainedModel.importTorchvision(npz, engine);
-        try {
-            Export.run(m, folder);
-            return m;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
+    public static Path run(Path npz, Path folder, String engine) throws IOException {
+        try (TrainedModel m = TrainedModel.importTorchvision(npz, engine)) {
+            return Export.run(m, folder);
         }
     }
 }
