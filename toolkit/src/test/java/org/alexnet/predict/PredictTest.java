@@ -81,15 +81,23 @@ class PredictTest {
         png(dir, "b.png", 50, 90, new Color(250, 250, 250));
         Files.write(dir.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
         Files.writeString(dir.resolve("notes.txt"), "not an image, not listed");
+        Files.write(dir.resolve("empty.png"), new byte[0]);
+        png(dir, "tiny.png", 1, 1, Color.BLUE);
+        BufferedImage grey = new BufferedImage(30, 20, BufferedImage.TYPE_BYTE_GRAY);
+        ImageIO.write(grey, "png", dir.resolve("grey.png").toFile());
         try (TrainedModel m = ExportTest.model(engine, "alexnet-fashion")) {
             List<Path> files = Predict.expand(List.of(dir));
-            assertEquals(List.of("a.png", "b.png", "broken.jpg"), files.stream().map(p -> p.getFileName().toString()).toList());
+            assertEquals(List.of("a.png", "b.png", "broken.jpg", "empty.png", "grey.png", "tiny.png"),
+                    files.stream().map(p -> p.getFileName().toString()).toList());
             PredictionTable t = Predict.run(m, files, false, 5, s -> {});
-            assertEquals(3, t.rows().size());
-            assertEquals(1, t.failures());
-            PredictionTable.Row broken = t.rows().get(2);
-            assertTrue(broken.error().contains("broken.jpg") && !broken.error().contains("\n"), broken.error());
-            for (PredictionTable.Row r : t.rows().subList(0, 2)) {
+            assertEquals(6, t.rows().size());
+            assertEquals(2, t.failures());
+            for (int bad : new int[] {2, 3}) {
+                PredictionTable.Row broken = t.rows().get(bad);
+                String name = broken.file().getFileName().toString();
+                assertTrue(broken.error().contains(name) && !broken.error().contains("\n"), broken.error());
+            }
+            for (PredictionTable.Row r : List.of(t.rows().get(0), t.rows().get(1), t.rows().get(4), t.rows().get(5))) {
                 assertNull(r.error());
                 // The same numbers as a softmax over the scores computed here.
                 float[] p;
@@ -110,9 +118,10 @@ class PredictTest {
                 }
             }
             String[] csv = t.toCsv().split("\n");
-            assertEquals(1 + 5 + 5 + 1, csv.length);
+            assertEquals(1 + 4 * 5 + 2, csv.length);
             assertEquals("image,rank,class,name,probability,error", csv[0]);
             assertTrue(csv[11].startsWith(dir.resolve("broken.jpg") + ",,,,,"), csv[11]);
+            assertTrue(csv[12].startsWith(dir.resolve("empty.png") + ",,,,,"), csv[12]);
             assertTrue(t.toTable().contains("skipped: "));
         }
         assertThrows(IOException.class, () -> Predict.expand(List.of(dir.resolve("missing"))));

@@ -69,6 +69,27 @@ class TorchvisionImportTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void importWritesAFolderThatLoadsInDjlAndTorchvision(String engine) throws Exception {
+        Path folder = dir.resolve("imported-" + engine);
+        assertEquals(folder, TorchvisionImport.run(dir.resolve("tv.npz"), folder, engine));
+        try (TrainedModel m = TrainedModel.load(folder, engine);
+                NDManager scope = NDManager.newBaseManager(engine)) {
+            assertEquals("tench", m.getClassNames().get(0));
+            assertEquals(InputPipeline.Kind.CHANNEL_MEAN, m.getInput().getKind());
+            float[] torch = read(scope, dir.resolve("y224.npz")).toFloatArray();
+            assertClose(torch, m.scores(read(scope, dir.resolve("x224.npz"))).toFloatArray(), 1e-4, engine + " reloaded");
+        }
+        // The exported PyTorch file keeps torchvision's names: it loads strictly into torchvision's AlexNet.
+        Path y = dir.resolve("y-exported-" + engine + ".npz");
+        PythonTorch.run("forward", folder.resolve(Export.TORCH_FILE).toString(), folder.resolve("alexnet.properties").toString(),
+                dir.resolve("x224.npz").toString(), y.toString());
+        try (NDManager scope = NDManager.newBaseManager(engine)) {
+            assertClose(read(scope, dir.resolve("y224.npz")).toFloatArray(), read(scope, y).toFloatArray(), 1e-4, "exported");
+        }
+    }
+
     static NDArray read(NDManager m, Path npz) throws Exception {
         try (InputStream in = Files.newInputStream(npz)) {
             return NDList.decode(m, in).head();
