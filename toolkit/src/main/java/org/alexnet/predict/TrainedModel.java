@@ -83,8 +83,7 @@ public final class TrainedModel implements AutoCloseable {
             return importTorchvision(path, engine);
         }
         if (name.endsWith(".pth") || name.endsWith(".pt")) {
-            throw new IOException(path + " is a PyTorch pickle: convert it first with"
-                    + " /usr/bin/python3 scripts/alexnet_torch.py convert " + path + " alexnet-owt.npz");
+            return importTorchvision(path, engine); // explains the conversion
         }
         return fromCheckpoint(path, statistics, engine);
     }
@@ -134,6 +133,12 @@ public final class TrainedModel implements AutoCloseable {
 
     /** torchvision's AlexNet weights, converted to {@code .npz} by {@code scripts/alexnet_torch.py convert}. */
     public static TrainedModel importTorchvision(Path npz, String engine) throws IOException {
+        String name = npz.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".pth") || name.endsWith(".pt")) {
+            // A .pth is a Python pickle in a zip; unpickling is left to PyTorch itself.
+            throw new IOException(npz + " is a PyTorch pickle: convert it first with"
+                    + " /usr/bin/python3 scripts/alexnet_torch.py convert " + npz + " alexnet-owt.npz");
+        }
         ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET_TORCHVISION, 1000, 3);
         InputPipeline input = InputPipeline.channelMean(TorchvisionAlexNet.MEAN, TorchvisionAlexNet.STD);
         Model model = newModel(spec, input, engine);

@@ -73,6 +73,9 @@ class TorchvisionImportTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void importWritesAFolderThatLoadsInDjlAndTorchvision(String engine) throws Exception {
         Path folder = dir.resolve("imported-" + engine);
+        java.io.IOException pth = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> TorchvisionImport.run(dir.resolve("tv.pth"), folder, engine));
+        assertTrue(pth.getMessage().contains("scripts/alexnet_torch.py convert"), pth.getMessage());
         assertEquals(folder, TorchvisionImport.run(dir.resolve("tv.npz"), folder, engine));
         try (TrainedModel m = TrainedModel.load(folder, engine);
                 NDManager scope = NDManager.newBaseManager(engine)) {
