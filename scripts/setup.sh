@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs when it is missing (Debian/Ubuntu): a JDK 17+, Maven, npm, the
 # official Fashion-MNIST files (Debian package dataset-fashion-mnist) and libjpeg-turbo's Java binding
-# (libturbojpeg-java, the ImageNet pipeline's JPEG decoder), then builds the toolkit jar.
+# (libturbojpeg-java, the ImageNet pipeline's JPEG decoder), python3-torch where possible (the PyTorch
+# cross-check tests, scripts/alexnet_torch.py), then builds the toolkit jar.
 # Safe to run again: it only does what is not done yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,21 @@ if [ ! -f /usr/share/java/turbojpeg.jar ]; then
       echo "setup: could not install libturbojpeg-java: JPEGs are decoded with ImageIO (~1.6x slower)" >&2
   else
     echo "setup: libturbojpeg-java not installed (needs apt and root): JPEGs are decoded with ImageIO (~1.6x slower)" >&2
+  fi
+fi
+
+# Debian's python3-torch: the tests check exported weights in PyTorch with it, and
+# scripts/alexnet_torch.py converts torchvision's .pth with it (docs/use-a-trained-model.md). Installed
+# where possible; the tests that need it skip, saying why, without it.
+if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] || command -v sudo >/dev/null 2>&1; }; then
+    echo "setup: installing python3-torch (for the PyTorch cross-checks)"
+    { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends python3-torch python3-numpy >/dev/null; } ||
+      echo "setup: could not install python3-torch: the PyTorch cross-check tests will be skipped" >&2
+  else
+    echo "setup: python3-torch not installed (needs apt and root): the PyTorch cross-check tests will be skipped" >&2
   fi
 fi
 

@@ -18,7 +18,9 @@ public final class ModelSpec {
         /** The d2l Fashion-MNIST variant (one channel, one tower, no LRN). */
         ALEXNET_FASHION("alexnet-fashion"),
         /** LeNet-5, sigmoid and average pooling, 28x28. */
-        LENET("lenet");
+        LENET("lenet"),
+        /** torchvision's AlexNet (64-192-384-256-256, adaptive 6x6 pooling), for its ImageNet weights. */
+        ALEXNET_TORCHVISION("alexnet-torchvision");
 
         private final String id;
 
@@ -36,7 +38,7 @@ public final class ModelSpec {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("unknown model '" + s + "': use alexnet, alexnet-fashion or lenet");
+            throw new IllegalArgumentException("unknown model '" + s + "': use alexnet, alexnet-fashion, alexnet-torchvision or lenet");
         }
     }
 
@@ -51,6 +53,9 @@ public final class ModelSpec {
     /** The variant with its default options, for {@code classes} classes and {@code channels} channels. */
     public static ModelSpec of(Variant variant, int classes, int channels) {
         AlexNet.Builder b = variant == Variant.ALEXNET_FASHION ? AlexNet.fashionMnistBuilder() : AlexNet.builder();
+        if (variant == Variant.ALEXNET_TORCHVISION) {
+            b.optTowers(1).optLrn(false).optPaperInit(false); // what TorchvisionAlexNet is; only classes and dropout apply
+        }
         return new ModelSpec(variant, b.optClasses(classes).optInputChannels(channels));
     }
 
@@ -73,7 +78,14 @@ public final class ModelSpec {
 
     /** A fresh, uninitialised network. */
     public Block build() {
-        return variant == Variant.LENET ? new LeNet(options.getClasses()) : options.build();
+        switch (variant) {
+            case LENET:
+                return new LeNet(options.getClasses());
+            case ALEXNET_TORCHVISION:
+                return new TorchvisionAlexNet(options.getClasses(), options.getDropout());
+            default:
+                return options.build();
+        }
     }
 
     /** One example's input shape at {@code resolution} pixels (LeNet is always 28x28). */
@@ -123,6 +135,9 @@ public final class ModelSpec {
 
     @Override
     public String toString() {
+        if (variant == Variant.ALEXNET_TORCHVISION) {
+            return "torchvision AlexNet(classes=" + getClasses() + ")";
+        }
         return variant == Variant.LENET ? "LeNet-5(classes=" + getClasses() + ")" : variant.id() + " " + options;
     }
 }
