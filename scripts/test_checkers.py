@@ -86,6 +86,22 @@ class ExpectationTest(unittest.TestCase):
         self.assertEqual((0, []), check_notebooks.check_expectations({"cell_type": "code", "metadata": {}}))
 
 
+class DefaultToStringTest(unittest.TestCase):
+    def test_a_printf_value_fails(self):
+        shown = {"output_type": "execute_result", "data": {"text/plain": "java.io.PrintStream@6d06d69c"},
+                 "metadata": {}}
+        problems = check_notebooks.default_to_string(cell([], stdout("run: 3 epochs\n"), shown))
+        self.assertEqual(1, len(problems), problems)
+        self.assertIn("java.io.PrintStream@6d06d69c", problems[0])
+        nested = check_notebooks.default_to_string(cell([], stdout("org.alexnet.eval.Ensemble$Member@1f\n")))
+        self.assertIn("org.alexnet.eval.Ensemble$Member@1f", nested[0])
+
+    def test_ordinary_text_passes(self):
+        c = cell([], stdout("mail me@home.org, java.io.PrintStream, x@ff, AlexNet(classes=10) 0x7f@\n"),
+                 html("<table><tr><td>conv1</td></tr></table>"))
+        self.assertEqual([], check_notebooks.default_to_string(c))
+
+
 @unittest.skipUnless(shutil.which("chromium") and JAR.exists(), "needs chromium and the toolkit jar")
 class BrowserTest(unittest.TestCase):
     @classmethod
