@@ -136,6 +136,19 @@ class Renderer:
         return mode
 
 
+def write_index(folder):
+    """TO/README.md: a link to every rendered notebook, with its title."""
+    rows = []
+    for md in sorted(p for p in folder.rglob("*.md") if p.name != "README.md"):
+        title = next((line[2:].strip() for line in md.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("# ")), md.stem)
+        rows.append(f"- [{title}]({md.relative_to(folder).as_posix()})")
+    (folder / "README.md").write_text(
+        "# The notebooks with their outputs\n\nEach notebook as it ran in workshop mode on a CPU, to read without\n"
+        "running it (the figures are pictures here; run the notebook for interactive ones). Refreshed with\n"
+        "`bash scripts/render-notebooks.sh`; do not edit these files.\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--executed", type=Path, default=ROOT / "build/notebooks")
@@ -183,6 +196,7 @@ def main():
                   f"({mode or 'unknown'} mode, {size / 1024:.0f} KB with its pictures)")
             passed += 1
     shutil.rmtree(browser.profile, ignore_errors=True)
+    write_index(args.to)
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

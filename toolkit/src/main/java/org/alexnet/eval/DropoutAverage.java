@@ -52,7 +52,10 @@ public final class DropoutAverage {
         NDManager manager = inputs.head().getManager();
         ParameterStore store = new ParameterStore(manager, false);
         float[][] test;
+        // Each pass's arrays go to a sub-manager closed after it: results follow their inputs' manager,
+        // so the inputs are attached to it for the duration (hundreds of passes would otherwise pile up).
         try (NDManager scope = manager.newSubManager()) {
+            inputs.tempAttach(scope);
             test = softmaxRows(block.forward(store, inputs, false).head().toType(DataType.FLOAT32, false)
                     .toFloatArray(), rows(inputs));
         }
@@ -64,6 +67,7 @@ public final class DropoutAverage {
             // MXNet samples dropout masks only while a gradient collector is open (its training mode).
             try (NDManager scope = manager.newSubManager();
                     GradientCollector training = manager.getEngine().newGradientCollector()) {
+                inputs.tempAttach(scope);
                 float[] scores = block.forward(store, inputs, true).head().toType(DataType.FLOAT32, false)
                         .toFloatArray();
                 float[][] p = softmaxRows(scores, n);

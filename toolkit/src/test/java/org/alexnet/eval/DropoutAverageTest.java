@@ -142,6 +142,25 @@ class DropoutAverageTest {
         }
     }
 
+    /** Hundreds of passes leave nothing behind in the inputs' manager (a notebook ran out of memory). */
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void passesFreeTheirArrays(String engine) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            SequentialBlock head = new SequentialBlock()
+                    .add(Linear.builder().setUnits(16).build())
+                    .add(Dropout.builder().optRate(0.5f).build())
+                    .add(Linear.builder().setUnits(5).build());
+            Shape input = new Shape(3, 8);
+            head.initialize(m, DataType.FLOAT32, input);
+            NDArray x = m.randomNormal(input);
+            int before = m.getManagedArrays().size();
+            DropoutAverage.sample(head, new NDList(x), 50);
+            assertEquals(before, m.getManagedArrays().size(), "arrays left in the inputs' manager");
+            assertEquals(m, x.getManager(), "the inputs are given back to their manager");
+        }
+    }
+
     @Test
     void refusesZeroSamples() {
         try (NDManager m = NDManager.newBaseManager(TestEngines.MXNET)) {
