@@ -6,7 +6,7 @@
 For each notebook (in the order given) it starts the kernel (again when it does not answer within
 --startup-timeout: rapaio-jupyter-kernel 3.0.1 sometimes never answers at start-up), runs every code
 cell, stops at the first cell error and then checks the expected outputs that cells declare in their
-metadata (docs/notebooks.md):
+metadata (docs/notebooks.md), and that no output shows an object's default toString ("pkg.Class@1a2b3c"):
 
     "alexnet": {"expect": "table" | "figure" | "image" | "text:REGEX" | [several of these]}
 
@@ -129,6 +129,25 @@ def check_expectations(cell):
         else:
             problems.append(f"unknown expect kind {kind!r} (table, figure, image or text:REGEX)")
     return len(kinds), problems
+
+
+#: An object's default toString, e.g. "java.io.PrintStream@6d06d69c": a cell that ended in an expression
+#: whose value means nothing to a reader (typically a printf), or a class without its own toString.
+DEFAULT_TO_STRING = re.compile(r"\b(?:[a-z_][a-z0-9_]*\.)+[A-Z][A-Za-z0-9_$]*@[0-9a-f]+\b")
+
+
+def default_to_string(cell):
+    """Problems for outputs of `cell` (any stream or text/plain or text/html) that show such a value."""
+    problems = []
+    for out in cell.get("outputs", []):
+        texts = [out.get("text", "")] + [out.get("data", {}).get(k, "") for k in ("text/plain", "text/html")]
+        for text in texts:
+            match = DEFAULT_TO_STRING.search(text if isinstance(text, str) else "".join(text))
+            if match:
+                problems.append(f"shows {match.group(0)}, an object's default toString: end the cell with a "
+                                "statement (e.g. a semicolon after printf) or give the class a toString")
+                break
+    return problems
 
 
 def cell_label(nb, index):
@@ -282,6 +301,7 @@ def run_notebook(path, rel, args, progress):
             count, problems = check_expectations(cell)
             run.expected += count
             run.found += count - len(problems)
+            problems += default_to_string(cell)
             run.problems += [f"{cell_label(nb, index)}: {p}" for p in problems]
         if args.max_rss_mb and run.peak_kb > args.max_rss_mb * 1024:
             run.problems.append(f"the kernel's peak memory {run.peak_kb / 1024:.0f} MB is over "

@@ -6,7 +6,9 @@
 #      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 2 GB (Binder's memory);
 #   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
 #      (screenshots in build/notebooks/), plus a probe that the network is really off;
-#   4. the checkers' own tests (scripts/test_checkers.py).
+#   4. the checkers' own tests (scripts/test_checkers.py);
+#   5. the data-preparation scripts' tests (datasets/**/test_*.sh, ~15 s): each "ok" line they print is
+#      a passed check, each "skip" line a skipped one, a script that exits non-zero one failure.
 # Before step 2 the toolkit jar is built when missing or older than the sources. SKIP_MAVEN=1 skips
 # step 1, for quick rounds on the notebooks.
 set -uo pipefail
@@ -45,6 +47,25 @@ echo "test: the checkers' own tests"
 JUPYTER_PATH="$PWD/build/jupyter" "$PY" scripts/test_checkers.py 2>&1 | tee build/test-checkers.log | tail -n 1
 ((PIPESTATUS[0])) && { status=1; cat build/test-checkers.log; }
 summaries+=("$(tail -n 1 build/test-checkers.log)")
+
+echo "test: the data-preparation scripts (datasets/)"
+passed=0; failed=0; skipped=0
+for script in datasets/*/test_*.sh; do
+  # They need scipy (the devkit's meta.mat) and Pillow from Debian's python3.
+  if ! "$PY" -c "import scipy.io, PIL" 2>/dev/null; then
+    echo "test: skipped $script: apt-get install python3-scipy python3-pil"
+    skipped=$((skipped + 1)); continue
+  fi
+  log="build/$(basename "$script" .sh).log"
+  timeout 600 bash "$script" >"$log" 2>&1; rc=$?
+  passed=$((passed + $(grep -c '^ok ' "$log"))); skipped=$((skipped + $(grep -c '^skip ' "$log")))
+  if ((rc)); then
+    failed=$((failed + 1)); status=1
+    echo "test: $script FAILED (exit $rc):"; tail -n 5 "$log"
+  fi
+done
+echo "$passed passed, $failed failed, $skipped skipped" | tee build/test-datasets.log
+summaries+=("$(tail -n 1 build/test-datasets.log)")
 
 # The closing line CI reads: the parts' own closing lines summed (a part without one counts as failed).
 printf '%s\n' "${summaries[@]}" | awk '

@@ -22,6 +22,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import check_browser  # noqa: E402
 import check_notebooks  # noqa: E402
+import render_notebooks  # noqa: E402
 
 JAR = ROOT / "toolkit/target/alexnet-toolkit-0.1.0-SNAPSHOT-all.jar"
 
@@ -86,6 +87,22 @@ class ExpectationTest(unittest.TestCase):
         self.assertEqual((0, []), check_notebooks.check_expectations({"cell_type": "code", "metadata": {}}))
 
 
+class DefaultToStringTest(unittest.TestCase):
+    def test_a_printf_value_fails(self):
+        shown = {"output_type": "execute_result", "data": {"text/plain": "java.io.PrintStream@6d06d69c"},
+                 "metadata": {}}
+        problems = check_notebooks.default_to_string(cell([], stdout("run: 3 epochs\n"), shown))
+        self.assertEqual(1, len(problems), problems)
+        self.assertIn("java.io.PrintStream@6d06d69c", problems[0])
+        nested = check_notebooks.default_to_string(cell([], stdout("org.alexnet.eval.Ensemble$Member@1f\n")))
+        self.assertIn("org.alexnet.eval.Ensemble$Member@1f", nested[0])
+
+    def test_ordinary_text_passes(self):
+        c = cell([], stdout("mail me@home.org, java.io.PrintStream, x@ff, AlexNet(classes=10) 0x7f@\n"),
+                 html("<table><tr><td>conv1</td></tr></table>"))
+        self.assertEqual([], check_notebooks.default_to_string(c))
+
+
 @unittest.skipUnless(shutil.which("chromium") and JAR.exists(), "needs chromium and the toolkit jar")
 class BrowserTest(unittest.TestCase):
     @classmethod
@@ -133,6 +150,55 @@ class BrowserTest(unittest.TestCase):
         found = self.browser.probe(self.tmp / "probe.html")[True]
         self.assertEqual({check_browser.CDN_URL, check_browser.CONTROL_URL}, set(found))
         self.assertTrue(all(v.startswith("blocked") for v in found.values()), found)
+
+
+@unittest.skipUnless(shutil.which("chromium") and JAR.exists(), "needs chromium and the toolkit jar")
+class RenderTest(unittest.TestCase):
+    def test_markdown_with_pictures(self):
+        figure = ('<div id="g" class="alexnet-plot"></div><script>Plotly.newPlot("g", [{x: [1, 2], y: [3, 1], '
+                  'type: "scatter"}], {width: 400, height: 300});</script>')
+        code = {"cell_type": "code", "execution_count": 1, "id": "b", "metadata": {}, "source": "show();",
+                "outputs": [stdout("notebook mode WORKSHOP: minutes\n"), image(png(6, 4)),
+                            html("<script>window.Plotly = {};</script>"), html(figure),
+                            html("<table><tr><td>conv1</td></tr></table>")]}
+        nb = {"cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Title"}, code],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        with tempfile.TemporaryDirectory() as tmp:
+            executed, out = Path(tmp) / "x.ipynb", Path(tmp) / "rendered/x.md"
+            executed.write_text(json.dumps(nb))
+            out.parent.mkdir()
+            stale = out.parent / "x/cell-09-1.png"
+            stale.parent.mkdir()
+            stale.write_bytes(b"old")
+            with zipfile.ZipFile(JAR) as jar:
+                plotly = jar.read("org/alexnet/plot/plotly.min.js").decode()
+            browser = check_browser.Browser(10000)
+            try:
+                mode = render_notebooks.Renderer(browser, plotly, Path(tmp)).render(executed, out)
+            finally:
+                shutil.rmtree(browser.profile, ignore_errors=True)
+            md = out.read_text()
+            self.assertEqual("workshop", mode)
+            self.assertIn("# Title", md)
+            self.assertIn("```java\nshow();\n```", md)
+            self.assertIn("```text\nnotebook mode WORKSHOP: minutes\n```", md)
+            self.assertIn("![image](x/cell-01-1.png)", md)
+            self.assertIn("![figure](x/cell-01-2.png)", md)
+            self.assertIn("<table><tr><td>conv1</td></tr></table>", md)
+            self.assertNotIn("window.Plotly", md)
+            self.assertFalse(stale.exists(), "pictures of an earlier rendering are removed")
+            for name in ("cell-01-1.png", "cell-01-2.png"):
+                data = base64.b64encode((out.parent / "x" / name).read_bytes()).decode()
+                self.assertIsNone(check_notebooks.png_problem(data), name)
+            # The screenshot shows a drawn figure, not a blank page: more than one colour in its pixels.
+            self.assertGreater((out.parent / "x/cell-01-2.png").stat().st_size, 3000)
+
+    def test_long_text_keeps_its_end(self):
+        text = "".join(f"line {i}\n" for i in range(200))
+        block = render_notebooks.fenced(text)
+        self.assertIn("(140 earlier lines left out)", block)
+        self.assertIn("line 199", block)
+        self.assertNotIn("line 139\n", block)
 
 
 @unittest.skipUnless((ROOT / "build/jupyter/kernels/java/kernel.json").exists(), "needs the java kernel")
