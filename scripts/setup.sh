@@ -41,15 +41,16 @@ if [ ! -f /usr/share/java/turbojpeg.jar ]; then
   fi
 fi
 
-# Debian's python3-torch: the tests check exported weights in PyTorch with it, and
-# scripts/alexnet_torch.py converts torchvision's .pth with it (docs/use-a-trained-model.md). Installed
-# where possible; the tests that need it skip, saying why, without it.
-if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+# Debian's python3-torch and -torchvision: the tests check exported and imported weights in PyTorch
+# with them, and scripts/alexnet_torch.py converts torchvision's .pth with them
+# (docs/use-a-trained-model.md); scipy and Pillow: the data-preparation tests under datasets/.
+# Installed where possible; the tests that need them skip, saying why, without them.
+if ! /usr/bin/python3 -c 'import torch, torchvision, numpy, scipy, PIL' >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] || command -v sudo >/dev/null 2>&1; }; then
     echo "setup: installing python3-torch (for the PyTorch cross-checks)"
     { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends python3-torch python3-numpy >/dev/null; } ||
+        --no-install-recommends python3-torch python3-torchvision python3-numpy python3-scipy python3-pil >/dev/null; } ||
       echo "setup: could not install python3-torch: the PyTorch cross-check tests will be skipped" >&2
   else
     echo "setup: python3-torch not installed (needs apt and root): the PyTorch cross-check tests will be skipped" >&2
