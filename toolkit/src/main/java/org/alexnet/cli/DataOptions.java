@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 final class DataOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = {
-        "the dataset's folder. Fashion-MNIST: the four .gz files (default: searched for as README describes)."
-                + " ImageNet: the folder holding"
-                + " train/ and val/ (see datasets/README.md); evaluate and --resume default to the run's own"})
+        "the dataset's folder: Fashion-MNIST's four .gz files (default: searched for as README describes), or the"
+                + " ImageNet folder holding train/ and val/ (see datasets/README.md; evaluate and --resume default to"
+                + " the one the run was trained on)"})
     Path dataDir;
 }
