@@ -16,7 +16,7 @@ import org.alexnet.train.Recipe;
  * The defaults help shows, read from the presets and the model builders when help is printed, so
  * no number is copied into a description. Options refer to them as {@code ${bundle:KEY}}.
  */
-public final class HelpDefaults extends ResourceBundle {
+final class HelpDefaults extends ResourceBundle {
 
     /** Recipe flag → the recipe value it sets; also the flags whose default is the preset's. */
     static final Map<String, Function<Recipe, Object>> RECIPE_FLAGS = new LinkedHashMap<>();
@@ -37,10 +37,9 @@ public final class HelpDefaults extends ResourceBundle {
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    public HelpDefaults() {
+    HelpDefaults() {
         Map<String, Recipe> presets = Runs.presets();
         RECIPE_FLAGS.forEach((flag, value) -> values.put("recipe." + flag, joined(presets, value)));
-        values.put("recipe.presets", String.join(", ", presets.keySet()));
         values.put("recipe.cpu", Runs.defaultPreset(false));
         values.put("recipe.gpu", Runs.defaultPreset(true));
         values.put("recipe.imagenet", Runs.IMAGENET_PRESET);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** What every subcommand has: --help, the streams it prints to, and whether a flag was given. */
+/** What every subcommand has: --help, its picocli spec and the streams it prints to. */
 abstract class Subcommand implements Callable<Integer> {
 
     @Spec
@@ -21,10 +21,5 @@ abstract class Subcommand implements Callable<Integer> {
     Subcommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
-    }
-
-    /** Whether {@code option} (e.g. "--classes") was on the command line. */
-    boolean given(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 }

@@ -50,33 +50,45 @@ final class Values {
         return n;
     }
 
-    static final class AtLeast0 implements ITypeConverter<Integer> {
+    /** Whole numbers in [min, max]; the subclasses name the ranges flags use. */
+    abstract static class Range implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+
+        Range(int min, int max) {
+            this.min = min;
+            this.max = max;
+        }
+
         @Override
         public Integer convert(String v) {
-            return between(v, 0, Integer.MAX_VALUE);
+            return between(v, min, max);
         }
     }
 
-    static final class AtLeast1 implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String v) {
-            return between(v, 1, Integer.MAX_VALUE);
+    static final class AtLeast0 extends Range {
+        AtLeast0() {
+            super(0, Integer.MAX_VALUE);
+        }
+    }
+
+    static final class AtLeast1 extends Range {
+        AtLeast1() {
+            super(1, Integer.MAX_VALUE);
         }
     }
 
     /** Native decoding threads: 0 (all cores) up to 4096. */
-    static final class Threads implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String v) {
-            return between(v, 0, 4096);
+    static final class Threads extends Range {
+        Threads() {
+            super(0, 4096);
         }
     }
 
     /** Input side in pixels, up to the largest the memory estimate considers. */
-    static final class Resolution implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String v) {
-            return between(v, 1, Runs.MAX_RESOLUTION);
+    static final class Resolution extends Range {
+        Resolution() {
+            super(1, Runs.MAX_RESOLUTION);
         }
     }
 
