@@ -140,12 +140,12 @@ public final class Main implements Callable<Integer> {
             ParseResult parsed;
             try {
                 parsed = cl.parseArgs(args);
+                if (CommandLine.printHelpIfRequested(parsed)) {
+                    return 0;
+                }
             } catch (ParameterException e) {
                 err.println("alexnet: " + usageError(e));
                 return 2;
-            }
-            if (CommandLine.printHelpIfRequested(parsed)) {
-                return 0;
             }
             while (parsed.subcommand() != null) {
                 parsed = parsed.subcommand();
@@ -236,7 +236,7 @@ public final class Main implements Callable<Integer> {
         if (cause instanceof CommandLine.TypeConversionException && cause.getMessage() != null) {
             return cause.getMessage().startsWith("must ") && flag != null ? flag + " " + cause.getMessage() : cause.getMessage();
         }
-        String message = e.getMessage();
+        String message = e.getMessage().replaceFirst("\\.$", "");
         return Character.toLowerCase(message.charAt(0)) + message.substring(1) + see;
     }
 

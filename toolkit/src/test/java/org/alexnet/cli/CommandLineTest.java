@@ -170,5 +170,6 @@ class CommandLineTest {
             assertEquals("", r.err());
         }
         assertTrue(MainTest.run("help", "train").out().contains("--resume"));
+        assertOneLine(MainTest.run("help", "fly"), 2, "unknown subcommand 'fly' (see: alexnet --help)");
     }
 }
