@@ -106,7 +106,8 @@ public final class Main implements Callable<Integer> {
     CommandLine commandLine() {
         CommandLine cl = new CommandLine(this);
         for (Subcommand c : List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new SummaryCommand(out, err),
-                new SampleCommand(out, err), new DoctorCommand(out, err))) {
+                new SampleCommand(out, err), new DoctorCommand(out, err), new PredictCommand(out, err), new ExportCommand(out, err),
+                new ImportTorchvisionCommand(out, err))) {
             cl.addSubcommand(c);
         }
         cl.addSubcommand(new HelpCommand());
@@ -228,6 +229,9 @@ public final class Main implements Callable<Integer> {
                 && m.getMissing().get(0) instanceof OptionSpec o) {
             return e.getMessage().startsWith("Missing required option") ? command + " needs " + o.longestName() + " " + o.paramLabel()
                     : o.longestName() + " needs a value";
+        }
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+            return command + " needs " + m.getMissing().get(0).paramLabel() + see;
         }
         if (arg instanceof OptionSpec o && o.arity().min() == 0 && !o.usageHelp()) {
             return flag + " takes no value";
