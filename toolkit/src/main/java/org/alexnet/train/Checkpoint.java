@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
+import org.alexnet.files.AtomicFiles;
 
 /**
  * One file holding everything needed to continue a run exactly: the model parameters, the
@@ -137,21 +138,6 @@ public final class Checkpoint {
                             + " choose another --output; the previous checkpoint is intact",
                     e);
         }
-    }
-
-    /**
-     * Makes {@code target} a copy of {@code source} atomically: a hard link where the file system
-     * allows (no second write of a large file), a byte copy otherwise.
-     */
-    public static void copy(Path source, Path target) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".link");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createLink(tmp, source);
-        } catch (UnsupportedOperationException | IOException e) {
-            Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
