@@ -163,8 +163,8 @@ public final class RunFolder implements AutoCloseable {
             String name = p.getFileName().toString();
             if (name.equals(Checkpoint.LAST)) {
                 try {
-                    name += " after epoch " + Checkpoint.readProperties(p).getProperty("epoch", "?");
-                } catch (IOException e) {
+                    name += " after epoch " + Checkpoint.readState(p).epoch();
+                } catch (IOException | RuntimeException e) {
                     // An unreadable checkpoint is still a result not to be replaced silently.
                 }
             }
