@@ -101,19 +101,12 @@ public record Recipe(
         return Preset.PAPER.recipe();
     }
 
-    /** Dive into Deep Learning's Fashion-MNIST setting; see {@link Preset#D2L}. */
+    /**
+     * Dive into Deep Learning's Fashion-MNIST setting: the same as {@link Preset#D2L}, kept for the
+     * benchmark until it names the preset.
+     */
     public static Recipe fashionMnist() {
         return Preset.D2L.recipe();
-    }
-
-    /** The CPU workshop setting; see {@link Preset#WORKSHOP}. */
-    public static Recipe workshop() {
-        return Preset.WORKSHOP.recipe();
-    }
-
-    /** A seconds-long run; see {@link Preset#SMOKE}. */
-    public static Recipe smoke() {
-        return Preset.SMOKE.recipe();
     }
 
     public Builder toBuilder() {

@@ -71,7 +71,7 @@ class LearningRateScheduleTest {
         assertEquals(3, p.getMaxLrDrops());
         assertEquals(90, p.getEpochs());
         assertEquals(224, p.getResolution());
-        Recipe w = Recipe.workshop();
+        Recipe w = Preset.WORKSHOP.recipe();
         assertEquals(w, Recipe.fromProperties(w.toProperties()));
         assertEquals("96", w.toProperties().getProperty("resolution"));
         assertEquals("PLATEAU", w.toProperties().getProperty("schedule"));

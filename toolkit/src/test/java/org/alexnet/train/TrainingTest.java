@@ -255,14 +255,15 @@ class TrainingTest {
         }
     }
 
-    @Test
-    void djlListenersGetEveryBatchWithItsLabelsAndPredictions(@TempDir Path out) throws Exception {
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void djlListenersGetEveryBatchWithItsLabelsAndPredictions(String engine, @TempDir Path out) throws Exception {
         ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
         // 500 training images in batches of 64 (8 batches, the last of 52), 250 test images (4 batches).
         Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).build();
         CountingListener counts = new CountingListener();
         History h;
-        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+        try (Model model = Training.newModel(lenet, engine, null)) {
             h = fashionMnist(model, lenet).setRecipe(recipe).optOutputDir(out).addTrainingListener(counts).build().fit();
         }
         assertEquals(1, counts.begins);
