@@ -190,18 +190,14 @@ public final class Training {
         all.addAll(listeners);
         all.forEach(l -> l.onStart(start, epochs, description));
         data.reportTo(this::notifyMessage);
-        EpochShuffleSampler sampler = data.sampler(recipe);
-        Dataset trainSet = data.trainingSet(recipe, sampler);
-        Dataset validationSet = data.validationSet(recipe);
         try (optimizer;
-                AutoCloseable closeTrain = closer(trainSet);
-                AutoCloseable closeValidation = closer(validationSet);
+                Splits splits = new Splits(data, recipe);
                 Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(new Shape(1).addAll(inputShape));
             for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
                 EpochRecord record;
                 try {
-                    record = runEpoch(trainer, trainSet, sampler, validationSet, epoch, schedule, partial);
+                    record = runEpoch(trainer, splits, epoch, schedule, partial);
                 } catch (Interrupted stop) {
                     if (checkpointer == null) {
                         throw new TrainingInterruptedException(String.format(Locale.ROOT,
@@ -223,21 +219,52 @@ public final class Training {
                 all.forEach(l -> l.onEpoch(record, snapshot, dropped));
                 trainer.notifyListeners(l -> l.onEpoch(trainer));
             }
-            data.notes(trainSet).forEach(this::notifyMessage);
+            data.notes(splits.train).forEach(this::notifyMessage);
         } catch (UncheckedIOException e) {
             throw e.getCause(); // a checkpoint could not be written: its message says what to do
-        } catch (IOException | TranslateException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e); // closing a dataset
         }
         History done = history;
         all.forEach(l -> l.onEnd(done));
         return history;
     }
 
-    private static AutoCloseable closer(Dataset set) {
-        return set instanceof AutoCloseable c ? c : () -> {};
+    /** The run's training and validation sets, closed with the run when they hold resources (ImageNet's threads). */
+    private static final class Splits implements AutoCloseable {
+        final EpochShuffleSampler sampler;
+        final Dataset train;
+        final Dataset validation;
+
+        Splits(TrainingData data, Recipe recipe) throws IOException, TranslateException {
+            sampler = data.sampler(recipe);
+            train = data.trainingSet(recipe, sampler);
+            Dataset v = null;
+            try {
+                v = data.validationSet(recipe);
+            } finally {
+                if (v == null) {
+                    close(train);
+                }
+            }
+            validation = v;
+        }
+
+        @Override
+        public void close() throws IOException {
+            close(train);
+            close(validation);
+        }
+
+        private static void close(Dataset set) throws IOException {
+            if (set instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+        }
     }
 
     private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
@@ -295,8 +322,10 @@ public final class Training {
         }
     }
 
-    private EpochRecord runEpoch(Trainer trainer, Dataset trainSet, EpochShuffleSampler sampler, Dataset validationSet,
-            int epoch, LearningRateSchedule schedule, RunState.PartialEpoch resumed) throws IOException, TranslateException {
+    private EpochRecord runEpoch(Trainer trainer, Splits splits, int epoch, LearningRateSchedule schedule,
+            RunState.PartialEpoch resumed) throws IOException, TranslateException {
+        EpochShuffleSampler sampler = splits.sampler;
+        Dataset trainSet = splits.train;
         boolean continuing = resumed != null && resumed.epoch() == epoch;
         if (sampler != null) {
             sampler.setEpoch(epoch);
@@ -342,7 +371,7 @@ public final class Training {
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = Evaluation.run(trainer::evaluate, validationSet, trainer.getManager(), classes,
+        Evaluation eval = Evaluation.run(trainer::evaluate, splits.validation, trainer.getManager(), classes,
                 (batch, scores) -> {
                     BatchData batchData = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
                     Device device = scores.head().getDevice();
