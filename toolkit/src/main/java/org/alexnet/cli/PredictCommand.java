@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.alexnet.predict.Predict;
 import org.alexnet.predict.PredictionTable;
-import org.alexnet.train.AtomicFiles;
+import org.alexnet.files.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

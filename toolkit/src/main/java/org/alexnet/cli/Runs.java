@@ -3,8 +3,6 @@ package org.alexnet.cli;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.TranslateException;
@@ -14,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.data.imagenet.ImageNet;
 import org.alexnet.data.imagenet.ImageNetLayout;
@@ -23,10 +21,12 @@ import org.alexnet.eval.Evaluation;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.ConsoleProgress;
-import org.alexnet.train.FashionMnistTraining;
+import org.alexnet.train.FashionMnistData;
+import org.alexnet.train.ImageNetData;
+import org.alexnet.train.Preset;
+import org.alexnet.train.RunState;
 import org.alexnet.train.History;
 import org.alexnet.train.MemoryEstimate;
-import org.alexnet.train.ImageNetTraining;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.StopSignal;
 import org.alexnet.train.Training;
@@ -43,20 +43,19 @@ final class Runs {
     /** The Fashion-MNIST presets by their command-line names, in the order help lists them. */
     static Map<String, Recipe> presets() {
         Map<String, Recipe> presets = new LinkedHashMap<>();
-        presets.put("workshop", Recipe.workshop());
-        presets.put("d2l", Recipe.fashionMnist());
-        presets.put("paper", Recipe.paper());
-        presets.put("smoke", Recipe.smoke());
+        for (Preset p : List.of(Preset.WORKSHOP, Preset.D2L, Preset.PAPER, Preset.SMOKE)) {
+            presets.put(p.id(), p.recipe());
+        }
         return presets;
     }
 
     /** The preset a Fashion-MNIST run gets without --preset. */
     static String defaultPreset(boolean gpu) {
-        return gpu ? "d2l" : "workshop";
+        return Preset.fashionMnistDefault(gpu).id();
     }
 
     /** The one recipe ImageNet runs start from. */
-    static final String IMAGENET_PRESET = "paper";
+    static final String IMAGENET_PRESET = Preset.PAPER.id();
 
     static Recipe preset(String name) {
         Recipe r = presets().get(name);
@@ -75,24 +74,10 @@ final class Runs {
         MemoryEstimate.check(spec, recipe.getResolution(), recipe.getBatchSize(), MemoryEstimate.availableBytes());
     }
 
-    /** A run saved in {@code output}: its checkpoint's settings, verified whole; null when it has no last checkpoint. */
-    static Properties savedRun(Path output) throws IOException {
+    /** A run saved in {@code output}: its checkpoint's state, verified whole; null when it has no last checkpoint. */
+    static RunState savedRun(Path output) throws IOException {
         Path last = Training.lastCheckpoint(output);
-        return Files.exists(last) ? Checkpoint.read(last).getProperties() : null;
-    }
-
-    /** The metadata (dataset, model spec, data folder, ImageNet settings) of a saved run or checkpoint. */
-    static Properties metadata(Properties saved) {
-        return Training.metadataOf(saved);
-    }
-
-    static Recipe recipe(Properties saved) {
-        return Training.recipeOf(saved);
-    }
-
-    /** Epochs a saved run has completed. */
-    static int epochsDone(Properties saved) {
-        return Integer.parseInt(saved.getProperty("epoch"));
+        return Files.exists(last) ? Checkpoint.read(last).state() : null;
     }
 
     static Recipe.Schedule schedule(String name) {
@@ -102,18 +87,18 @@ final class Runs {
     /** Trains (or resumes) a Fashion-MNIST run and prints its final line. */
     static void trainFashionMnist(ModelSpec spec, Recipe recipe, Path dataDir, EngineOptions.Selection engine, Path output,
             boolean resume, StopSignal stop, PrintStream out) throws IOException, TranslateException {
-        FashionMnistTraining run = FashionMnistTraining.builder()
-                .setSpec(spec)
-                .setRecipe(recipe)
-                .optDataDirectory(dataDir)
-                .optDevices(engine.devices())
-                .optOutputDir(output)
-                .optResume(resume)
-                .addListener(new ConsoleProgress(out, System.console() != null))
-                .optStopSignal(stop)
-                .build();
-        try (Model model = newModel(spec, engine.engine(), engine.devices()[0])) {
-            History history = run.fit(model);
+        try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
+            History history = Training.builder()
+                    .setModel(model, spec)
+                    .setData(new FashionMnistData(dataDir))
+                    .setRecipe(recipe)
+                    .optDevices(engine.devices())
+                    .optOutputDir(output)
+                    .optResume(resume)
+                    .addListener(new ConsoleProgress(out, System.console() != null))
+                    .optStopSignal(stop)
+                    .build()
+                    .fit();
             var last = history.last();
             out.printf(Locale.ROOT, "final test accuracy: %.4f after %d epochs (train accuracy %.4f, loss %.4f); checkpoints in %s%n",
                     last.validationAccuracy(), last.epoch(), last.trainAccuracy(), last.trainLoss(), output);
@@ -124,53 +109,58 @@ final class Runs {
     record ImageNetSettings(ImageNetLayout layout, boolean lighting, float pixelScale, int threads, int statisticsImages,
             Path statisticsFile, boolean tenCrop) {}
 
-    static final int DEFAULT_STATISTICS_IMAGES = ImageNetTraining.DEFAULT_STATISTICS_IMAGES;
+    static final int DEFAULT_STATISTICS_IMAGES = ImageNetData.DEFAULT_STATISTICS_IMAGES;
 
     /** Trains (or resumes) an ImageNet run, then evaluates it with 10 crops unless told not to. */
     static void trainImageNet(ModelSpec spec, Recipe recipe, ImageNetSettings s, EngineOptions.Selection engine, Path output,
             boolean resume, StopSignal stop, PrintStream out) throws IOException, TranslateException {
-        ImageNetTraining.Builder b = ImageNetTraining.builder()
+        ImageNetData.Builder b = ImageNetData.builder()
                 .setLayout(s.layout())
-                .setSpec(spec)
-                .setRecipe(recipe)
-                .optDevices(engine.devices())
-                .optOutputDir(output)
-                .optResume(resume)
                 .optThreads(s.threads())
                 .optLighting(s.lighting())
                 .optPixelScale(s.pixelScale())
-                .optStatisticsImages(s.statisticsImages())
-                .addListener(new ConsoleProgress(out, System.console() != null))
-                .optStopSignal(stop);
+                .optStatisticsImages(s.statisticsImages());
         if (s.statisticsFile() != null) {
             b.optStatisticsFile(s.statisticsFile());
         }
-        ImageNetTraining run = b.build();
+        ImageNetData run = b.build();
         out.println(s.layout());
-        try (Model model = newModel(spec, engine.engine(), engine.devices()[0])) {
-            History history = run.fit(model);
+        try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
+            History history = Training.builder()
+                    .setModel(model, spec)
+                    .setData(run)
+                    .setRecipe(recipe)
+                    .optDevices(engine.devices())
+                    .optOutputDir(output)
+                    .optResume(resume)
+                    .addListener(new ConsoleProgress(out, System.console() != null))
+                    .optStopSignal(stop)
+                    .build()
+                    .fit();
             var last = history.last();
             out.printf(Locale.ROOT, "final validation (centre crop): top-1 %.4f%s after %d epochs; checkpoints in %s%n",
                     last.validationAccuracy(), Main.top5(last.validationTop5(), ", "), last.epoch(), output);
             if (s.tenCrop()) {
-                Evaluation ten = run.evaluate(model, ImageNet.Mode.TEN_CROP);
-                ImageNetTraining.appendEvaluation(output, last.epoch(), "10", ten);
+                Evaluation ten = run.evaluate(model, recipe, ImageNet.Mode.TEN_CROP);
+                ImageNetData.appendEvaluation(output, last.epoch(), "10", ten);
                 out.printf(Locale.ROOT, "final validation (10 crops): top-1 %.4f%s on %d images%n",
                         ten.getTop1(), Main.top5(ten.getTop5(), ", "), ten.getCount());
             }
         }
     }
 
-    private static Model newModel(ModelSpec spec, Engine engine, Device device) {
-        Model model = Model.newInstance(spec.getVariant().id(), device, engine.getEngineName());
-        model.setBlock(spec.build());
-        return model;
-    }
-
-    /** A checkpoint read back: the model it holds and how it was trained. */
-    record Saved(Path file, Checkpoint.Header header, Properties metadata, Recipe recipe, ModelSpec spec) {
+    /** A checkpoint read back: how it was trained. */
+    record Saved(Path file, RunState state) {
         boolean isImageNet() {
-            return "imagenet".equals(metadata.getProperty("dataset"));
+            return ImageNetData.NAME.equals(state.datasetName());
+        }
+
+        ModelSpec spec() {
+            return state.spec();
+        }
+
+        Recipe recipe() {
+            return state.recipe();
         }
     }
 
@@ -179,20 +169,12 @@ final class Runs {
         if (Files.isDirectory(file)) {
             file = file.resolve(Checkpoint.LAST);
         }
-        Checkpoint.Header header = Checkpoint.read(file);
-        Properties meta = Training.metadataOf(header);
-        return new Saved(file, header, meta, Training.recipeOf(header), ModelSpec.fromProperties(meta));
+        return new Saved(file, Checkpoint.read(file).state());
     }
 
     /** The checkpoint's network with its parameters, on {@code device}. */
     static Model loadCheckpointModel(Saved saved, Engine engine, Device device) throws IOException {
-        Model model = Model.newInstance(saved.spec().getVariant().id(), device, engine.getEngineName());
-        Block block = saved.spec().build();
-        model.setBlock(block);
-        block.initialize(model.getNDManager(), DataType.FLOAT32,
-                new Shape(1).addAll(saved.spec().inputShape(saved.recipe().getResolution())));
-        saved.header().restoreParameters(block, model.getNDManager());
-        return model;
+        return Checkpoint.loadModel(saved.file(), engine.getEngineName(), device).model();
     }
 
     /** Evaluates a Fashion-MNIST checkpoint on the test set; prints per-class and overall accuracy. */
@@ -200,18 +182,13 @@ final class Runs {
             throws IOException, TranslateException {
         Recipe recipe = saved.recipe();
         ModelSpec spec = saved.spec();
-        FashionMnist test = FashionMnistTraining.builder()
-                .setSpec(spec)
-                .setRecipe(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build())
-                .optDataDirectory(dataDir)
-                .build()
-                .testSet();
-        test.prepare();
+        FashionMnist test = new FashionMnistData(dataDir)
+                .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
             Block block = model.getBlock();
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             Evaluation e = Evaluation.run(x -> block.forward(ps, x, false), test, model.getNDManager(), spec.getClasses());
-            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), spec, saved.header().getEpoch());
+            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), spec, saved.state().epoch());
             out.printf(Locale.ROOT, "test images: %d at %d px%n", e.getCount(), recipe.getResolution());
             long[][] c = e.getConfusion();
             for (int i = 0; i < c.length; i++) {
@@ -230,19 +207,19 @@ final class Runs {
     /** Evaluates an ImageNet checkpoint with the centre crop and, unless told not to, 10 crops. */
     static void evaluateImageNet(Saved saved, ImageNetLayout layout, Integer batch, boolean tenCrop,
             EngineOptions.Selection engine, PrintStream out) throws IOException, TranslateException {
-        Recipe recipe = saved.recipe();
-        ImageNetTraining run = ImageNetTraining.builder().setLayout(layout).setSpec(saved.spec())
-                .optPixelScale(Float.parseFloat(saved.metadata().getProperty("pixel_scale", "1")))
-                .setRecipe(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build())
+        Recipe recipe = saved.recipe().toBuilder()
+                .batchSize(batch != null ? batch : saved.recipe().getBatchSize()).build();
+        ImageNetData run = ImageNetData.builder().setLayout(layout)
+                .optPixelScale(Float.parseFloat(saved.state().dataset().getOrDefault(ImageNetData.PIXEL_SCALE, "1")))
                 .optReporter(m -> out.println(m)).build();
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
-            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), saved.spec(), saved.header().getEpoch());
+            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), saved.spec(), saved.state().epoch());
             out.println(layout);
-            Evaluation centre = run.evaluate(model, ImageNet.Mode.CENTER);
+            Evaluation centre = run.evaluate(model, recipe, ImageNet.Mode.CENTER);
             out.printf(Locale.ROOT, "centre crop: top-1 accuracy %.4f%s on %d images%n",
                     centre.getTop1(), Main.top5(centre.getTop5(), ", "), centre.getCount());
             if (tenCrop) {
-                Evaluation ten = run.evaluate(model, ImageNet.Mode.TEN_CROP);
+                Evaluation ten = run.evaluate(model, recipe, ImageNet.Mode.TEN_CROP);
                 out.printf(Locale.ROOT, "10 crops: top-1 accuracy %.4f%s on %d images%n",
                         ten.getTop1(), Main.top5(ten.getTop5(), ", "), ten.getCount());
             }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Map;
 import java.util.Properties;
+import org.alexnet.train.ImageNetData;
+import org.alexnet.train.RunState;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.data.imagenet.ImageNetLayout;
@@ -221,9 +224,9 @@ final class TrainCommand extends Subcommand {
         try (RunFolder folder = claimOutput(dataset == null ? "fashion-mnist" : dataset, modelId)) {
             folder.getNotes().forEach(n -> out.println("note: " + n));
             Path dir = folder.getDirectory();
-            Properties saved = resume ? Runs.savedRun(dir) : null;
+            RunState saved = resume ? Runs.savedRun(dir) : null;
             if (saved != null) {
-                String trained = Runs.metadata(saved).getProperty("dataset", "fashion-mnist");
+                String trained = saved.datasetName();
                 if (dataset != null && !dataset.equals(trained)) {
                     throw new UsageException("--dataset cannot change on --resume: the run in " + dir + " trains on "
                             + trained + "; drop --dataset, or start a new run with another --output");
@@ -296,11 +299,11 @@ final class TrainCommand extends Subcommand {
         return base.resolveSibling(base.getFileName() + "-" + n);
     }
 
-    private void trainFashionMnist(EngineOptions.Selection selection, Path dir, Properties saved) throws Exception {
+    private void trainFashionMnist(EngineOptions.Selection selection, Path dir, RunState saved) throws Exception {
         ModelSpec spec;
         Recipe recipe;
         if (saved != null) {
-            spec = model.resumed(Runs.metadata(saved), dir);
+            spec = model.resumed(saved.spec().toProperties(), dir);
             recipe = resumedRecipe(spec, saved, dir);
         } else {
             spec = model.spec(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
@@ -319,8 +322,8 @@ final class TrainCommand extends Subcommand {
             "trainSubset", "subset", "testSubset", "test-subset", "seed", "seed");
 
     /** The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is refused. */
-    private Recipe resumedRecipe(ModelSpec spec, Properties saved, Path dir) {
-        Recipe before = Runs.recipe(saved);
+    private Recipe resumedRecipe(ModelSpec spec, RunState saved, Path dir) {
+        Recipe before = saved.recipe();
         Recipe asked = recipeFlags().apply(before, spec);
         Properties b = before.toProperties();
         Properties a = asked.toProperties();
@@ -329,7 +332,7 @@ final class TrainCommand extends Subcommand {
                 throw frozen(e.getValue(), dir, b.getProperty(e.getKey()));
             }
         }
-        int done = Runs.epochsDone(saved);
+        int done = saved.epoch();
         if (asked.getEpochs() < done) {
             throw new UsageException("--epochs " + asked.getEpochs() + " is fewer than the " + done
                     + " epochs the run in " + dir + " has trained: give more to continue it");
@@ -341,12 +344,12 @@ final class TrainCommand extends Subcommand {
     static final int SMALL_TRAINING_SET = 50_000;
     static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
 
-    private void trainImageNet(EngineOptions.Selection selection, Path dir, Properties saved) throws Exception {
+    private void trainImageNet(EngineOptions.Selection selection, Path dir, RunState saved) throws Exception {
         ImageNetOptions f = imagenetFlags();
         // A resumed run continues with what it started with: data folder, classes, recipe, model.
-        Properties savedMeta = saved == null ? new Properties() : Runs.metadata(saved);
+        Map<String, String> savedMeta = saved == null ? Map.of() : saved.dataset();
         Path root = data.dataDir != null ? data.dataDir
-                : savedMeta.getProperty("data_root") != null ? Path.of(savedMeta.getProperty("data_root")) : null;
+                : savedMeta.get(ImageNetData.DATA_ROOT) != null ? Path.of(savedMeta.get(ImageNetData.DATA_ROOT)) : null;
         if (root == null) {
             throw new UsageException("--dataset imagenet needs --data-dir DIR, the folder holding train/ and val/"
                     + " (see datasets/README.md; 'alexnet sample --output DIR' writes a small one)");
@@ -362,10 +365,10 @@ final class TrainCommand extends Subcommand {
         boolean lighting = !f.noLighting;
         float pixelScale = f.pixelScale != null ? f.pixelScale : 1f;
         if (saved != null) {
-            spec = model.resumed(savedMeta, dir);
+            spec = model.resumed(saved.spec().toProperties(), dir);
             recipe = resumedRecipe(spec, saved, dir);
-            boolean savedLighting = Boolean.parseBoolean(savedMeta.getProperty("lighting", "true"));
-            float savedScale = Float.parseFloat(savedMeta.getProperty("pixel_scale", "1"));
+            boolean savedLighting = Boolean.parseBoolean(savedMeta.getOrDefault(ImageNetData.LIGHTING, "true"));
+            float savedScale = Float.parseFloat(savedMeta.getOrDefault(ImageNetData.PIXEL_SCALE, "1"));
             if (f.noLighting && savedLighting) {
                 throw frozen("no-lighting", dir, "lighting=true");
             }

@@ -7,6 +7,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -33,11 +34,21 @@ public final class Evaluation {
      */
     public static Evaluation run(Function<NDList, NDList> forward, Dataset data, NDManager manager, int classes)
             throws IOException, TranslateException {
+        return run(forward, data, manager, classes, (batch, scores) -> {});
+    }
+
+    /**
+     * As {@link #run(Function, Dataset, NDManager, int)}, handing each batch and its scores to
+     * {@code onBatch} before the batch is closed (e.g. for DJL's {@code onValidationBatch}).
+     */
+    public static Evaluation run(Function<NDList, NDList> forward, Dataset data, NDManager manager, int classes,
+            BiConsumer<Batch, NDList> onBatch) throws IOException, TranslateException {
         Evaluation e = new Evaluation(classes);
         for (Batch batch : data.getData(manager)) {
             try (batch) {
                 NDList scores = forward.apply(batch.getData());
                 e.add(scores.head(), batch.getLabels().head());
+                onBatch.accept(batch, scores);
             }
         }
         return e;

@@ -17,8 +17,9 @@ import org.alexnet.train.ProgressListener;
  * {@link ConsoleProgress}.
  *
  * <pre>{@code
- * History h = FashionMnistTraining.builder().setRecipe(Recipe.smoke())
- *         .addListener(new LiveTraining()).build().fit(model);
+ * History h = Training.builder().setModel(model, spec).setData(new FashionMnistData())
+ *         .setRecipe(Preset.SMOKE.recipe())
+ *         .addListener(new LiveTraining()).build().fit();
  * }</pre>
  */
 public final class LiveTraining implements ProgressListener {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.alexnet.data.imagenet.ImageNetSample;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 
 /**
@@ -68,48 +69,25 @@ public enum NotebookMode {
     // ---- the numbers ---------------------------------------------------------------------------------
 
     /**
-     * AlexNet on Fashion-MNIST (notebooks 01, 03, 05): {@link Recipe#smoke()}, {@link Recipe#workshop()}
-     * (96 px, 10,000/2,000 images, 3 epochs) or {@link Recipe#fashionMnist()} (224 px, all images, 10
-     * epochs); always the paper's optimiser.
+     * AlexNet on Fashion-MNIST (notebooks 01, 03, 05): {@link Preset#SMOKE}, {@link Preset#WORKSHOP} or
+     * {@link Preset#D2L} (the command line's GPU default).
      */
     public Recipe alexNetRecipe() {
-        switch (this) {
-            case SMOKE:
-                return Recipe.smoke();
-            case WORKSHOP:
-                return Recipe.workshop();
-            default:
-                return Recipe.fashionMnist();
-        }
+        return pick(Preset.SMOKE, Preset.WORKSHOP, Preset.D2L).recipe();
     }
 
-    /**
-     * LeNet-5 next to AlexNet (notebook 01): the same images and epochs at LeNet's 28 px, with a
-     * learning rate of 0.1 instead of 0.01 (a sigmoid network barely moves at 0.01 in a few epochs;
-     * Dive into Deep Learning trains it at 0.9 without momentum) and a constant schedule.
-     */
+    /** LeNet-5 next to AlexNet (notebook 01): the LENET_ presets of {@link Preset}. */
     public Recipe leNetRecipe() {
-        return alexNetRecipe().toBuilder()
-                .resolution(28)
-                .learningRate(0.1f)
-                .schedule(Recipe.Schedule.CONSTANT)
-                .build();
+        return pick(Preset.LENET_SMOKE, Preset.LENET_WORKSHOP, Preset.LENET_D2L).recipe();
     }
 
-    /**
-     * ReLU against tanh (notebook 02, the paper's Figure 1): two short runs of the same network at a
-     * constant learning rate, sized so that both together take about two minutes on 2 CPU cores.
-     */
+    /** ReLU against tanh (notebook 02, the paper's Figure 1): the ACTIVATION_ presets of {@link Preset}. */
     public Recipe activationRecipe() {
-        Recipe.Builder b = Recipe.workshop().toBuilder().schedule(Recipe.Schedule.CONSTANT);
-        switch (this) {
-            case SMOKE:
-                return b.resolution(72).trainSubset(300).testSubset(100).batchSize(64).epochs(1).build();
-            case WORKSHOP:
-                return b.resolution(72).trainSubset(3_000).testSubset(1_000).epochs(4).build();
-            default:
-                return b.resolution(224).trainSubset(20_000).testSubset(2_000).epochs(8).build();
-        }
+        return pick(Preset.ACTIVATION_SMOKE, Preset.ACTIVATION_WORKSHOP, Preset.ACTIVATION_FULL).recipe();
+    }
+
+    private Preset pick(Preset smoke, Preset workshop, Preset full) {
+        return this == SMOKE ? smoke : this == WORKSHOP ? workshop : full;
     }
 
     /** Test images for the final evaluation (notebook 03): all 10,000 except in SMOKE mode (0 = all). */
@@ -156,20 +134,9 @@ public enum NotebookMode {
         }
     }
 
-    /**
-     * Training on that sample (notebook 04): the paper's recipe with small crops on a CPU (72 px of 82,
-     * batch 32; 1 epoch in SMOKE, 6 in WORKSHOP) and the paper's 224 of 256 with a GPU (10 epochs).
-     */
+    /** Training on that sample (notebook 04): the IMAGENET_SAMPLE_ presets of {@link Preset}. */
     public Recipe imageNetRecipe() {
-        Recipe.Builder b = Recipe.paper().toBuilder();
-        switch (this) {
-            case SMOKE:
-                return b.resolution(72).batchSize(32).epochs(1).build();
-            case WORKSHOP:
-                return b.resolution(72).batchSize(32).epochs(6).build();
-            default:
-                return b.epochs(10).build();
-        }
+        return pick(Preset.IMAGENET_SAMPLE_SMOKE, Preset.IMAGENET_SAMPLE_WORKSHOP, Preset.IMAGENET_SAMPLE_FULL).recipe();
     }
 
     /** Batch size for inference passes (feature extraction, predictions). */

@@ -1,19 +1,17 @@
 package org.alexnet.notebook;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.train.Checkpoint;
-import org.alexnet.train.FashionMnistTraining;
+import org.alexnet.train.FashionMnistData;
 import org.alexnet.train.History;
 import org.alexnet.train.ProgressListener;
 import org.alexnet.train.Recipe;
+import org.alexnet.train.RunState;
 import org.alexnet.train.Training;
 
 /**
@@ -37,9 +35,10 @@ public final class NotebookRuns {
     /** Trains {@code spec} with {@code recipe}, keeping checkpoints in {@code dir} (null: none). */
     public static Run train(ModelSpec spec, Recipe recipe, Path dir, String engine, ProgressListener... listeners)
             throws IOException, TranslateException {
-        Model model = FashionMnistTraining.newModel(spec, engine);
+        Model model = Training.newModel(spec, engine, null);
         try {
-            FashionMnistTraining.Builder b = FashionMnistTraining.builder().setSpec(spec).setRecipe(recipe);
+            Training.Builder b = Training.builder().setModel(model, spec).setData(new FashionMnistData())
+                    .setRecipe(recipe);
             if (dir != null) {
                 Files.createDirectories(dir);
                 b.optOutputDir(dir);
@@ -47,7 +46,7 @@ public final class NotebookRuns {
             for (ProgressListener l : listeners) {
                 b.addListener(l);
             }
-            History history = b.build().fit(model);
+            History history = b.build().fit();
             return new Run(model, history, false);
         } catch (IOException | TranslateException | RuntimeException e) {
             model.close();
@@ -63,43 +62,26 @@ public final class NotebookRuns {
             throws IOException, TranslateException {
         Path last = Training.lastCheckpoint(dir);
         if (matches(last, spec, recipe)) {
-            Checkpoint.Header header = Checkpoint.read(last);
-            Model model = FashionMnistTraining.newModel(spec, engine);
-            try {
-                Shape input = new Shape(1).addAll(spec.inputShape(recipe.getResolution()));
-                model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, input);
-                header.restoreParameters(model.getBlock(), model.getNDManager());
-                History history = History.fromCsv(header.getProperties().getProperty("history"));
-                return new Run(model, history, true);
-            } catch (IOException | RuntimeException e) {
-                model.close();
-                throw e;
-            }
+            Checkpoint.Loaded loaded = Checkpoint.loadModel(last, engine, null);
+            return new Run(loaded.model(), loaded.state().history(), true);
         }
         return train(spec, recipe, dir, engine, listeners);
     }
 
     /** Whether {@code checkpoint} holds all epochs of {@code recipe} for {@code spec}. */
-    static boolean matches(Path checkpoint, ModelSpec spec, Recipe recipe) throws IOException {
+    static boolean matches(Path checkpoint, ModelSpec spec, Recipe recipe) {
         if (!Files.isRegularFile(checkpoint)) {
             return false;
         }
-        Properties p;
+        RunState state;
         try {
-            p = Checkpoint.readProperties(checkpoint);
+            state = Checkpoint.readState(checkpoint);
         } catch (IOException | RuntimeException e) {
             return false; // damaged or foreign file: train again
         }
-        Properties meta = Training.metadataOf(p);
-        if (!"fashion-mnist".equals(meta.getProperty("dataset"))) {
-            return false;
-        }
-        try {
-            return Training.recipeOf(p).toProperties().equals(recipe.toProperties())
-                    && ModelSpec.fromProperties(meta).toProperties().equals(spec.toProperties())
-                    && Integer.parseInt(p.getProperty("epoch", "0")) == recipe.getEpochs();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return FashionMnistData.NAME.equals(state.datasetName())
+                && state.recipe().equals(recipe)
+                && state.spec().toProperties().equals(spec.toProperties())
+                && state.finished();
     }
 }

@@ -12,7 +12,7 @@ import org.alexnet.train.ProgressListener;
  *
  * <pre>{@code
  * StepRecorder steps = new StepRecorder(recipe.getBatchSize(), 3_000);
- * FashionMnistTraining.builder()....addListener(steps).build().fit(model);
+ * Training.builder()....addListener(steps).build().fit();
  * int step = steps.firstStepBelow(0.25, 20);   // first batch where the last 20 batches averaged < 25% error
  * }</pre>
  */

@@ -27,7 +27,8 @@ import org.alexnet.model.LayerStack;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.model.TorchvisionAlexNet;
 import org.alexnet.train.Checkpoint;
-import org.alexnet.train.ImageNetTraining;
+import org.alexnet.train.ImageNetData;
+import org.alexnet.train.RunState;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.Training;
 
@@ -94,33 +95,31 @@ public final class TrainedModel implements AutoCloseable {
      * one place that reads the training checkpoint format.
      */
     public static TrainedModel fromCheckpoint(Path file, Path statistics, String engine) throws IOException {
-        Checkpoint.Header header = Checkpoint.read(file);
-        Properties meta = Training.metadataOf(header);
-        Recipe recipe = Training.recipeOf(header);
-        ModelSpec spec = ModelSpec.fromProperties(meta);
+        RunState state = Checkpoint.readState(file);
+        Recipe recipe = state.recipe();
+        ModelSpec spec = state.spec();
         int resolution = recipe.getResolution();
         InputPipeline input;
         List<String> names;
-        if ("imagenet".equals(meta.getProperty("dataset"))) {
-            Path root = Path.of(meta.getProperty("data_root", ""));
+        if (ImageNetData.NAME.equals(state.datasetName())) {
+            Path root = Path.of(state.dataset().getOrDefault(ImageNetData.DATA_ROOT, ""));
             ImageNetLayout layout = Files.isDirectory(root) ? ImageNetLayout.read(root, spec.getClasses()) : null;
             if (statistics == null && layout == null) {
                 throw new IOException("the run's ImageNet folder " + root + " is not here: pass its statistics file"
                         + " (alexnet-statistics-*.bin) so predictions subtract the mean image it was trained with");
             }
-            int scale = ImageNetTraining.scaleFor(resolution);
+            int scale = ImageNetData.scaleFor(resolution);
             DatasetStatistics stats = statistics != null ? DatasetStatistics.read(statistics)
-                    : ImageNetTraining.builder().setLayout(layout).setSpec(spec).setRecipe(recipe).build().statistics();
+                    : ImageNetData.builder().setLayout(layout).build().statistics(recipe);
             input = InputPipeline.meanImage(resolution, scale, stats.getMean(),
-                    Float.parseFloat(meta.getProperty("pixel_scale", "1")));
+                    Float.parseFloat(state.dataset().getOrDefault(ImageNetData.PIXEL_SCALE, "1")));
             names = layout != null ? layout.getClassNames() : numbered(spec.getClasses());
         } else {
             input = InputPipeline.grey(resolution);
             names = spec.getClasses() == FashionMnist.NUM_CLASSES ? FashionMnist.CLASS_NAMES : numbered(spec.getClasses());
         }
-        Model model = newModel(spec, input, engine);
-        header.restoreParameters(model.getBlock(), model.getNDManager());
-        return new TrainedModel(spec, model, input, names, file + " (epoch " + header.getEpoch() + ")");
+        Model model = Checkpoint.loadModel(file, engine, null).model();
+        return new TrainedModel(spec, model, input, names, file + " (epoch " + state.epoch() + ")");
     }
 
     /**
@@ -185,9 +184,8 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     private static Model newModel(ModelSpec spec, InputPipeline input, String engine) {
-        Model model = Model.newInstance(spec.getVariant().id(), (ai.djl.Device) null, engine);
-        Block block = spec.build();
-        model.setBlock(block);
+        Model model = Training.newModel(spec, engine, null);
+        Block block = model.getBlock();
         block.initialize(model.getNDManager(), DataType.FLOAT32,
                 new Shape(1).addAll(spec.inputShape(input.getResolution())));
         return model;

@@ -1,5 +1,7 @@
 package org.alexnet.train;
 
+import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.io.DataInputStream;
@@ -11,9 +13,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
+import org.alexnet.files.AtomicFiles;
+import org.alexnet.model.ModelSpec;
 
 /**
  * One file holding everything needed to continue a run exactly: the model parameters, the
@@ -51,13 +57,18 @@ public final class Checkpoint {
             this.binaryOffset = binaryOffset;
         }
 
-        public Properties getProperties() {
+        Properties getProperties() {
             return properties;
         }
 
         /** The epoch after which the checkpoint was written (1-based). */
         public int getEpoch() {
-            return Integer.parseInt(properties.getProperty("epoch"));
+            return Integer.parseInt(properties.getProperty(EPOCH));
+        }
+
+        /** The run's spec, recipe, history and the rest. */
+        public RunState state() throws CheckpointException {
+            return fromProperties(properties, file);
         }
 
         /** Loads the parameters into {@code block} and the optimiser state into {@code optimizer}. */
@@ -101,9 +112,14 @@ public final class Checkpoint {
      * Writes a checkpoint atomically.
      *
      * @param file target file (e.g. {@code out/last.ckpt})
-     * @param properties epoch, recipe, schedule state, history and metadata
+     * @param state everything but the arrays
      */
-    public static void save(Path file, Properties properties, Block block, PaperSgd optimizer, ParameterNames names)
+    public static void save(Path file, RunState state, Block block, PaperSgd optimizer, ParameterNames names)
+            throws IOException {
+        save(file, toProperties(state), block, optimizer, names);
+    }
+
+    static void save(Path file, Properties properties, Block block, PaperSgd optimizer, ParameterNames names)
             throws IOException {
         try {
             AtomicFiles.write(file, out -> {
@@ -137,21 +153,6 @@ public final class Checkpoint {
                             + " choose another --output; the previous checkpoint is intact",
                     e);
         }
-    }
-
-    /**
-     * Makes {@code target} a copy of {@code source} atomically: a hard link where the file system
-     * allows (no second write of a large file), a byte copy otherwise.
-     */
-    public static void copy(Path source, Path target) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".link");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createLink(tmp, source);
-        } catch (UnsupportedOperationException | IOException e) {
-            Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
@@ -199,11 +200,113 @@ public final class Checkpoint {
     }
 
     /**
-     * Reads only the properties block (epoch, recipe, metadata), without loading or verifying the
+     * Reads only the run state (spec, recipe, epoch, metadata), without loading or verifying the
      * arrays: for deciding how to rebuild a run before {@link #read(Path)} loads it.
      */
-    public static Properties readProperties(Path file) throws IOException {
-        return readPropertiesBlock(file).properties();
+    public static RunState readState(Path file) throws IOException {
+        return fromProperties(readPropertiesBlock(file).properties(), file);
+    }
+
+    /** A model made from a checkpoint and the state of the run that wrote it. */
+    public record Loaded(Model model, RunState state) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /**
+     * The network a checkpoint holds, ready for inference: the file is verified, the spec read, the
+     * network built on {@code device} of {@code engine} and its parameters loaded. A folder means its
+     * {@value #LAST}.
+     */
+    public static Loaded loadModel(Path file, String engine, Device device) throws IOException {
+        if (Files.isDirectory(file)) {
+            file = file.resolve(LAST);
+        }
+        Header header = read(file);
+        RunState state = header.state();
+        Model model = Training.newModel(state.spec(), engine, device);
+        try {
+            Training.initialize(model, state.spec().inputShape(state.recipe().getResolution()));
+            header.restoreParameters(model.getBlock(), model.getNDManager());
+            return new Loaded(model, state);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    // ---- the properties block: the only place that knows its keys ---------------------------------
+
+    private static final String EPOCH = "epoch";
+    private static final String HISTORY = "history";
+    private static final String ENGINE = "engine";
+    private static final String META = "meta.";
+    private static final String RECIPE = "recipe.";
+    private static final String LR = "lr.";
+    private static final String PARTIAL = "partial.";
+
+    private static Properties toProperties(RunState s) {
+        Properties p = new Properties();
+        s.dataset().forEach((k, v) -> p.setProperty(META + k, v));
+        s.spec().toProperties().forEach((k, v) -> p.setProperty(META + k, v.toString()));
+        s.recipe().toProperties().forEach((k, v) -> p.setProperty(RECIPE + k, v.toString()));
+        LearningRateSchedule.State lr = s.schedule();
+        p.setProperty(LR + "current", Float.toString(lr.current()));
+        p.setProperty(LR + "best", Double.toString(lr.best()));
+        p.setProperty(LR + "epochsSinceBest", Integer.toString(lr.epochsSinceBest()));
+        p.setProperty(LR + "drops", Integer.toString(lr.drops()));
+        p.setProperty(EPOCH, Integer.toString(s.epoch()));
+        p.setProperty(HISTORY, s.history().toCsv());
+        p.setProperty(ENGINE, s.engine());
+        RunState.PartialEpoch partial = s.partial();
+        if (partial != null) {
+            p.setProperty(PARTIAL + "epoch", Integer.toString(partial.epoch()));
+            p.setProperty(PARTIAL + "batches", Integer.toString(partial.batches()));
+            p.setProperty(PARTIAL + "loss_sum", Double.toString(partial.lossSum()));
+            p.setProperty(PARTIAL + "correct", Long.toString(partial.correct()));
+            p.setProperty(PARTIAL + "seen", Long.toString(partial.seen()));
+            p.setProperty(PARTIAL + "seconds", Double.toString(partial.seconds()));
+        }
+        return p;
+    }
+
+    private static RunState fromProperties(Properties p, Path file) throws CheckpointException {
+        try {
+            Properties meta = withPrefix(p, META);
+            ModelSpec spec = ModelSpec.fromProperties(meta);
+            Map<String, String> dataset = new TreeMap<>();
+            Properties specKeys = spec.toProperties();
+            meta.stringPropertyNames().stream().filter(k -> !specKeys.containsKey(k))
+                    .forEach(k -> dataset.put(k, meta.getProperty(k)));
+            Recipe recipe = Recipe.fromProperties(withPrefix(p, RECIPE));
+            LearningRateSchedule.State lr = new LearningRateSchedule.State(
+                    Float.parseFloat(p.getProperty(LR + "current")), Double.parseDouble(p.getProperty(LR + "best")),
+                    Integer.parseInt(p.getProperty(LR + "epochsSinceBest")), Integer.parseInt(p.getProperty(LR + "drops")));
+            RunState.PartialEpoch partial = p.getProperty(PARTIAL + "epoch") == null ? null
+                    : new RunState.PartialEpoch(Integer.parseInt(p.getProperty(PARTIAL + "epoch")),
+                            Integer.parseInt(p.getProperty(PARTIAL + "batches")),
+                            Double.parseDouble(p.getProperty(PARTIAL + "loss_sum")),
+                            Long.parseLong(p.getProperty(PARTIAL + "correct")),
+                            Long.parseLong(p.getProperty(PARTIAL + "seen")),
+                            Double.parseDouble(p.getProperty(PARTIAL + "seconds")));
+            return new RunState(spec, recipe, Integer.parseInt(p.getProperty(EPOCH)), History.fromCsv(p.getProperty(HISTORY)),
+                    lr, partial, dataset, p.getProperty(ENGINE, ""));
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file + " does not describe a run this toolkit can read (" + e.getMessage()
+                    + "): train again, or use the toolkit version that wrote it", e);
+        }
+    }
+
+    private static Properties withPrefix(Properties p, String prefix) {
+        Properties out = new Properties();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(prefix)) {
+                out.setProperty(key.substring(prefix.length()), p.getProperty(key));
+            }
+        }
+        return out;
     }
 
     /** The properties block and its length in bytes. */

@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.alexnet.files.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /** The per-epoch records of a run, as a tablesaw {@link Table} and as CSV. */
 public final class History {
@@ -42,19 +46,31 @@ public final class History {
         return records.get(records.size() - 1);
     }
 
-    /** One row per epoch, columns as in {@link #toCsv()}. */
+    /**
+     * One row per epoch, columns as in {@link #toCsv()}; the values are exact, but they print rounded
+     * (4 decimals for losses and accuracies, 1 for images/s and seconds) so notebooks show a readable table.
+     */
     public synchronized Table toTable() {
         Table t = Table.create("history");
         t.addColumns(
                 IntColumn.create("epoch", records.stream().mapToInt(EpochRecord::epoch).toArray()),
-                DoubleColumn.create("train_loss", records.stream().mapToDouble(EpochRecord::trainLoss)),
-                DoubleColumn.create("train_accuracy", records.stream().mapToDouble(EpochRecord::trainAccuracy)),
-                DoubleColumn.create("val_accuracy", records.stream().mapToDouble(EpochRecord::validationAccuracy)),
-                DoubleColumn.create("val_top5", records.stream().mapToDouble(EpochRecord::validationTop5)),
-                DoubleColumn.create("images_per_second", records.stream().mapToDouble(EpochRecord::imagesPerSecond)),
-                DoubleColumn.create("learning_rate", records.stream().mapToDouble(EpochRecord::learningRate)),
-                DoubleColumn.create("seconds", records.stream().mapToDouble(EpochRecord::seconds)));
+                column("train_loss", EpochRecord::trainLoss, 4),
+                column("train_accuracy", EpochRecord::trainAccuracy, 4),
+                column("val_accuracy", EpochRecord::validationAccuracy, 4),
+                column("val_top5", EpochRecord::validationTop5, 4),
+                column("images_per_second", EpochRecord::imagesPerSecond, 1),
+                column("learning_rate", EpochRecord::learningRate, -1),
+                column("seconds", EpochRecord::seconds, 1));
         return t;
+    }
+
+    /** A column printed with {@code decimals} decimals, or up to 8 significant ones (for learning rates) when negative. */
+    private DoubleColumn column(String name, java.util.function.ToDoubleFunction<EpochRecord> value, int decimals) {
+        DoubleColumn c = DoubleColumn.create(name, records.stream().mapToDouble(value));
+        DecimalFormat format = new DecimalFormat(decimals < 0 ? "0.########" : "0." + "0".repeat(decimals),
+                DecimalFormatSymbols.getInstance(Locale.ROOT));
+        c.setPrintFormatter(new NumberColumnFormatter(format, "NaN"));
+        return c;
     }
 
     /** CSV with a header line; numbers in full precision, NaN for missing values. */

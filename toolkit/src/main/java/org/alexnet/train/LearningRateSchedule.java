@@ -1,7 +1,6 @@
 package org.alexnet.train;
 
 import ai.djl.training.tracker.Tracker;
-import java.util.Properties;
 
 /**
  * The learning rate of a {@link Recipe}, as a DJL {@link Tracker} whose value changes at epoch ends.
@@ -79,19 +78,18 @@ public final class LearningRateSchedule implements Tracker {
         drops++;
     }
 
-    /** The state, for checkpoints. */
-    public void saveTo(Properties p) {
-        p.setProperty("lr.current", Float.toString(current));
-        p.setProperty("lr.best", Double.toString(best));
-        p.setProperty("lr.epochsSinceBest", Integer.toString(epochsSinceBest));
-        p.setProperty("lr.drops", Integer.toString(drops));
+    /** What a checkpoint keeps of the schedule to continue it exactly. */
+    public record State(float current, double best, int epochsSinceBest, int drops) {}
+
+    public State state() {
+        return new State(current, best, epochsSinceBest, drops);
     }
 
-    /** Restores what {@link #saveTo(Properties)} wrote. */
-    public void loadFrom(Properties p) {
-        current = Float.parseFloat(p.getProperty("lr.current"));
-        best = Double.parseDouble(p.getProperty("lr.best"));
-        epochsSinceBest = Integer.parseInt(p.getProperty("lr.epochsSinceBest"));
-        drops = Integer.parseInt(p.getProperty("lr.drops"));
+    /** Continues from {@code state} (of the same recipe's schedule). */
+    public void restore(State state) {
+        current = state.current();
+        best = state.best();
+        epochsSinceBest = state.epochsSinceBest();
+        drops = state.drops();
     }
 }

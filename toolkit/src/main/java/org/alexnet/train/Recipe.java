@@ -1,15 +1,50 @@
 package org.alexnet.train;
 
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
 
 /**
  * A training recipe: the optimiser, the learning-rate schedule, the epoch budget and the input
- * resolution. {@link #paper()} holds the numbers of Krizhevsky et al. (2012), section 5; every other
- * preset starts from it and says what it changes. Notebooks, the command line and tests all read
- * their numbers from here.
+ * resolution, as an immutable value checked when it is made. The named recipes live in {@link Preset};
+ * {@link #paper()} holds the numbers of Krizhevsky et al. (2012), section 5, and every other preset
+ * starts from it and says what it changes.
+ *
+ * <p>The record components are the only list of the fields: the properties stored in checkpoints,
+ * the builder's copy and equality are all derived from them.
+ *
+ * @param epochs epochs to train
+ * @param batchSize images per step (over all devices)
+ * @param learningRate the initial learning rate
+ * @param momentum SGD momentum, in [0, 1)
+ * @param weightDecay L2 weight decay, at least 0
+ * @param schedule how the learning rate changes
+ * @param lrDivisor what the schedule divides the learning rate by, above 1
+ * @param maxLrDrops how often the plateau schedule divides at most
+ * @param patience epochs without improvement of validation accuracy before the plateau schedule divides
+ * @param stepEpochs epochs between two divisions of the step schedule
+ * @param resolution side of the square input images, in pixels
+ * @param trainSubset training examples to use (class-balanced subset); 0 = all
+ * @param testSubset test examples to use (class-balanced subset); 0 = all
+ * @param seed the random seed of initialisation, shuffling, augmentation and dropout
  */
-public final class Recipe {
+public record Recipe(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        float momentum,
+        float weightDecay,
+        Schedule schedule,
+        float lrDivisor,
+        int maxLrDrops,
+        int patience,
+        int stepEpochs,
+        int resolution,
+        int trainSubset,
+        int testSubset,
+        long seed) {
 
     /** How the learning rate changes over the run. */
     public enum Schedule {
@@ -30,86 +65,59 @@ public final class Recipe {
         }
     }
 
-    private final int epochs;
-    private final int batchSize;
-    private final float learningRate;
-    private final float momentum;
-    private final float weightDecay;
-    private final Schedule schedule;
-    private final float lrDivisor;
-    private final int maxLrDrops;
-    private final int patience;
-    private final int stepEpochs;
-    private final int resolution;
-    private final int trainSubset;
-    private final int testSubset;
-    private final long seed;
+    private static final RecordComponent[] FIELDS = Recipe.class.getRecordComponents();
 
-    private Recipe(Builder b) {
-        epochs = b.epochs;
-        batchSize = b.batchSize;
-        learningRate = b.learningRate;
-        momentum = b.momentum;
-        weightDecay = b.weightDecay;
-        schedule = b.schedule;
-        lrDivisor = b.lrDivisor;
-        maxLrDrops = b.maxLrDrops;
-        patience = b.patience;
-        stepEpochs = b.stepEpochs;
-        resolution = b.resolution;
-        trainSubset = b.trainSubset;
-        testSubset = b.testSubset;
-        seed = b.seed;
+    /** Every rule a recipe obeys, checked here and nowhere else. */
+    public Recipe {
+        positive("epochs", epochs);
+        positive("batch size", batchSize);
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a schedule is required: plateau, step or constant");
+        }
+        if (!(lrDivisor > 1)) {
+            throw new IllegalArgumentException("learning-rate divisor must be > 1, got " + lrDivisor);
+        }
+        if (maxLrDrops < 0) {
+            throw new IllegalArgumentException("max learning-rate drops must be >= 0, got " + maxLrDrops);
+        }
+        positive("patience", patience);
+        positive("step epochs", stepEpochs);
+        positive("resolution", resolution);
+        nonNegative("train subset", trainSubset);
+        nonNegative("test subset", testSubset);
     }
 
-    /**
-     * The paper: SGD, batch 128, momentum 0.9, weight decay 0.0005, learning rate 0.01 divided by 10
-     * when the validation error stopped improving (three times before the end), about 90 epochs,
-     * 224x224 inputs.
-     */
+    /** The paper's recipe (the defaults of {@link Builder}); see {@link Preset#PAPER}. */
     public static Recipe paper() {
-        return new Builder().build();
+        return Preset.PAPER.recipe();
     }
 
     /**
-     * Dive into Deep Learning's Fashion-MNIST setting (224 px, batch 128, lr 0.01, 10 epochs) trained
-     * with the paper's optimiser (momentum and weight decay) and schedule.
+     * Dive into Deep Learning's Fashion-MNIST setting: the same as {@link Preset#D2L}, kept for the
+     * benchmark until it names the preset.
      */
     public static Recipe fashionMnist() {
-        return paper().toBuilder().epochs(10).patience(1).build();
-    }
-
-    /**
-     * The workshop setting for 1-2 CPU cores: the {@link #fashionMnist()} recipe on a 10,000-image
-     * class-balanced subset at 96 px (AlexNet's geometry needs at least 67), 3 epochs: a few minutes.
-     */
-    public static Recipe workshop() {
-        return fashionMnist().toBuilder().resolution(96).trainSubset(10_000).testSubset(2_000).epochs(3).build();
-    }
-
-    /** A seconds-long run that exercises every step (for smoke tests of notebooks and the CLI). */
-    public static Recipe smoke() {
-        return workshop().toBuilder().resolution(72).trainSubset(500).testSubset(250).batchSize(64).epochs(1).build();
+        return Preset.D2L.recipe();
     }
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.epochs = epochs;
-        b.batchSize = batchSize;
-        b.learningRate = learningRate;
-        b.momentum = momentum;
-        b.weightDecay = weightDecay;
-        b.schedule = schedule;
-        b.lrDivisor = lrDivisor;
-        b.maxLrDrops = maxLrDrops;
-        b.patience = patience;
-        b.stepEpochs = stepEpochs;
-        b.resolution = resolution;
-        b.trainSubset = trainSubset;
-        b.testSubset = testSubset;
-        b.seed = seed;
+        for (int i = 0; i < FIELDS.length; i++) {
+            b.values[i] = value(i);
+        }
         return b;
     }
+
+    // JavaBeans-style names, as DJL's API and the code written before the record use them.
 
     public int getEpochs() {
         return epochs;
@@ -143,7 +151,6 @@ public final class Recipe {
         return maxLrDrops;
     }
 
-    /** Epochs without improvement of validation accuracy before the learning rate is divided. */
     public int getPatience() {
         return patience;
     }
@@ -152,17 +159,14 @@ public final class Recipe {
         return stepEpochs;
     }
 
-    /** Side of the square input images, in pixels. */
     public int getResolution() {
         return resolution;
     }
 
-    /** Training examples to use (class-balanced subset); 0 = all. */
     public int getTrainSubset() {
         return trainSubset;
     }
 
-    /** Test examples to use (class-balanced subset); 0 = all. */
     public int getTestSubset() {
         return testSubset;
     }
@@ -171,44 +175,49 @@ public final class Recipe {
         return seed;
     }
 
-    /** The recipe as properties, stored in checkpoints so a resumed run continues with the same numbers. */
+    /** The recipe as properties named after the fields (the format checkpoints store). */
     public Properties toProperties() {
         Properties p = new Properties();
-        p.setProperty("epochs", Integer.toString(epochs));
-        p.setProperty("batchSize", Integer.toString(batchSize));
-        p.setProperty("learningRate", Float.toString(learningRate));
-        p.setProperty("momentum", Float.toString(momentum));
-        p.setProperty("weightDecay", Float.toString(weightDecay));
-        p.setProperty("schedule", schedule.name());
-        p.setProperty("lrDivisor", Float.toString(lrDivisor));
-        p.setProperty("maxLrDrops", Integer.toString(maxLrDrops));
-        p.setProperty("patience", Integer.toString(patience));
-        p.setProperty("stepEpochs", Integer.toString(stepEpochs));
-        p.setProperty("resolution", Integer.toString(resolution));
-        p.setProperty("trainSubset", Integer.toString(trainSubset));
-        p.setProperty("testSubset", Integer.toString(testSubset));
-        p.setProperty("seed", Long.toString(seed));
+        for (int i = 0; i < FIELDS.length; i++) {
+            Object v = value(i);
+            p.setProperty(FIELDS[i].getName(), v instanceof Enum<?> e ? e.name() : v.toString());
+        }
         return p;
     }
 
     /** Reads what {@link #toProperties()} wrote. */
     public static Recipe fromProperties(Properties p) {
-        return new Builder()
-                .epochs(Integer.parseInt(p.getProperty("epochs")))
-                .batchSize(Integer.parseInt(p.getProperty("batchSize")))
-                .learningRate(Float.parseFloat(p.getProperty("learningRate")))
-                .momentum(Float.parseFloat(p.getProperty("momentum")))
-                .weightDecay(Float.parseFloat(p.getProperty("weightDecay")))
-                .schedule(Schedule.valueOf(p.getProperty("schedule")))
-                .lrDivisor(Float.parseFloat(p.getProperty("lrDivisor")))
-                .maxLrDrops(Integer.parseInt(p.getProperty("maxLrDrops")))
-                .patience(Integer.parseInt(p.getProperty("patience")))
-                .stepEpochs(Integer.parseInt(p.getProperty("stepEpochs")))
-                .resolution(Integer.parseInt(p.getProperty("resolution")))
-                .trainSubset(Integer.parseInt(p.getProperty("trainSubset")))
-                .testSubset(Integer.parseInt(p.getProperty("testSubset")))
-                .seed(Long.parseLong(p.getProperty("seed")))
-                .build();
+        Builder b = new Builder();
+        for (int i = 0; i < FIELDS.length; i++) {
+            String name = FIELDS[i].getName();
+            String text = p.getProperty(name);
+            if (text == null) {
+                throw new IllegalArgumentException("the recipe has no " + name);
+            }
+            b.values[i] = parse(FIELDS[i].getType(), text.trim());
+        }
+        return b.build();
+    }
+
+    private static Object parse(Class<?> type, String text) {
+        if (type == int.class) {
+            return Integer.parseInt(text);
+        } else if (type == long.class) {
+            return Long.parseLong(text);
+        } else if (type == float.class) {
+            return Float.parseFloat(text);
+        } else if (type == Schedule.class) {
+            return Schedule.valueOf(text);
+        }
+        throw new AssertionError("no parser for " + type);
+    }
+
+    private Object value(int i) {
+        try {
+            return FIELDS[i].getAccessor().invoke(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -235,127 +244,109 @@ public final class Recipe {
 
     /** 0.01 rather than 0.0100000. */
     private static String num(float v) {
-        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 
-    /** Builder with the paper's values as defaults. */
+    private static void positive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+        }
+    }
+
+    private static void nonNegative(String what, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(what + " must be >= 0 (0 = all), got " + v);
+        }
+    }
+
+    /**
+     * Builder with the paper's values as defaults (Krizhevsky et al. 2012, section 5: SGD, batch 128,
+     * momentum 0.9, weight decay 0.0005, learning rate 0.01 divided by 10 when the validation error
+     * stopped improving, three times before the end, about 90 epochs, 224x224 inputs). The values are
+     * checked by {@link #build()}.
+     */
     public static final class Builder {
-        private int epochs = 90;
-        private int batchSize = 128;
-        private float learningRate = 0.01f;
-        private float momentum = 0.9f;
-        private float weightDecay = 0.0005f;
-        private Schedule schedule = Schedule.PLATEAU;
-        private float lrDivisor = 10f;
-        private int maxLrDrops = 3;
-        private int patience = 5;
-        private int stepEpochs = 30;
-        private int resolution = 224;
-        private int trainSubset;
-        private int testSubset;
-        private long seed = 42;
+        private final Object[] values = {90, 128, 0.01f, 0.9f, 0.0005f, Schedule.PLATEAU, 10f, 3, 5, 30, 224, 0, 0, 42L};
+
+        private Builder set(String name, Object value) {
+            for (int i = 0; i < FIELDS.length; i++) {
+                if (FIELDS[i].getName().equals(name)) {
+                    values[i] = value;
+                    return this;
+                }
+            }
+            throw new AssertionError(name);
+        }
 
         public Builder epochs(int v) {
-            epochs = positive("epochs", v);
-            return this;
+            return set("epochs", v);
         }
 
         public Builder batchSize(int v) {
-            batchSize = positive("batch size", v);
-            return this;
+            return set("batchSize", v);
         }
 
         public Builder learningRate(float v) {
-            if (!(v > 0) || Float.isInfinite(v)) {
-                throw new IllegalArgumentException("learning rate must be a positive number, got " + v);
-            }
-            learningRate = v;
-            return this;
+            return set("learningRate", v);
         }
 
         public Builder momentum(float v) {
-            if (!(v >= 0 && v < 1)) {
-                throw new IllegalArgumentException("momentum must be in [0, 1), got " + v);
-            }
-            momentum = v;
-            return this;
+            return set("momentum", v);
         }
 
         public Builder weightDecay(float v) {
-            if (!(v >= 0) || Float.isInfinite(v)) {
-                throw new IllegalArgumentException("weight decay must be >= 0, got " + v);
-            }
-            weightDecay = v;
-            return this;
+            return set("weightDecay", v);
         }
 
         public Builder schedule(Schedule v) {
-            schedule = v;
-            return this;
+            return set("schedule", v);
         }
 
         public Builder lrDivisor(float v) {
-            if (!(v > 1)) {
-                throw new IllegalArgumentException("learning-rate divisor must be > 1, got " + v);
-            }
-            lrDivisor = v;
-            return this;
+            return set("lrDivisor", v);
         }
 
         public Builder maxLrDrops(int v) {
-            if (v < 0) {
-                throw new IllegalArgumentException("max learning-rate drops must be >= 0, got " + v);
-            }
-            maxLrDrops = v;
-            return this;
+            return set("maxLrDrops", v);
         }
 
         public Builder patience(int v) {
-            patience = positive("patience", v);
-            return this;
+            return set("patience", v);
         }
 
         public Builder stepEpochs(int v) {
-            stepEpochs = positive("step epochs", v);
-            return this;
+            return set("stepEpochs", v);
         }
 
         public Builder resolution(int v) {
-            resolution = positive("resolution", v);
-            return this;
+            return set("resolution", v);
         }
 
         public Builder trainSubset(int v) {
-            trainSubset = nonNegative("train subset", v);
-            return this;
+            return set("trainSubset", v);
         }
 
         public Builder testSubset(int v) {
-            testSubset = nonNegative("test subset", v);
-            return this;
+            return set("testSubset", v);
         }
 
         public Builder seed(long v) {
-            seed = v;
-            return this;
+            return set("seed", v);
         }
 
+        /** The recipe; throws IllegalArgumentException with a one-line reason when a value is out of range. */
         public Recipe build() {
-            return new Recipe(this);
-        }
-
-        private static int positive(String what, int v) {
-            if (v < 1) {
-                throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+            Class<?>[] types = Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            try {
+                return Recipe.class.getDeclaredConstructor(types).newInstance(values);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
             }
-            return v;
-        }
-
-        private static int nonNegative(String what, int v) {
-            if (v < 0) {
-                throw new IllegalArgumentException(what + " must be >= 0 (0 = all), got " + v);
-            }
-            return v;
         }
     }
 }

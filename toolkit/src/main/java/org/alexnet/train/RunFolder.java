@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.alexnet.files.AtomicFiles;
 
 /**
  * One process's exclusive use of a run's output folder, for as long as the run lasts: an OS file lock
@@ -162,8 +163,8 @@ public final class RunFolder implements AutoCloseable {
             String name = p.getFileName().toString();
             if (name.equals(Checkpoint.LAST)) {
                 try {
-                    name += " after epoch " + Checkpoint.readProperties(p).getProperty("epoch", "?");
-                } catch (IOException e) {
+                    name += " after epoch " + Checkpoint.readState(p).epoch();
+                } catch (IOException | RuntimeException e) {
                     // An unreadable checkpoint is still a result not to be replaced silently.
                 }
             }
@@ -173,7 +174,7 @@ public final class RunFolder implements AutoCloseable {
     }
 
     /**
-     * Temporary files of {@link AtomicFiles} and {@link Checkpoint#copy} whose writer was killed: no
+     * Temporary files of {@link AtomicFiles} whose writer was killed: no
      * other process writes here while the lock is held, so any that exist are leftovers.
      */
     private void removeLeftovers() throws IOException {
@@ -181,8 +182,7 @@ public final class RunFolder implements AutoCloseable {
         int count = 0;
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".link")) && Files.isRegularFile(p)) {
+                if (AtomicFiles.isLeftover(p)) {
                     bytes += Files.size(p);
                     Files.delete(p);
                     count++;

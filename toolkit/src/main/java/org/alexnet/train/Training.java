@@ -14,34 +14,43 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.eval.Evaluation;
+import org.alexnet.files.AtomicFiles;
+import org.alexnet.model.ModelSpec;
 
 /**
  * The paper's training procedure on DJL's {@link Trainer}: SGD with momentum and weight decay
  * ({@link PaperSgd}), the learning rate divided on validation plateaus ({@link LearningRateSchedule}),
  * per-epoch validation with top-1/top-5 accuracy, a checkpoint after every epoch and an exact resume.
+ * The data come from a {@link TrainingData} (Fashion-MNIST, ImageNet).
  *
  * <p>Batches are split over every device the trainer has (data parallel, as in DJL's EasyTrain); the
- * gradients are summed by DJL's parameter server and averaged by the optimiser.
+ * gradients are summed by DJL's parameter server and averaged by the optimiser. DJL
+ * {@link TrainingListener}s get the events EasyTrain gives them: training begin and end, every
+ * training and validation batch with its {@link BatchData}, and every epoch.
  *
  * <pre>{@code
- * History h = Training.builder()
- *         .setModel(model).setInputShape(new Shape(1, 96, 96)).setClasses(10)
- *         .setTrainingSet(train, sampler).setValidationSet(test)
- *         .setRecipe(Recipe.workshop()).optOutputDir(Path.of("runs/demo"))
- *         .addListener(new ConsoleProgress())
- *         .build().fit();
+ * try (Model model = Training.newModel(spec, "MXNet", null)) {
+ *     History h = Training.builder()
+ *             .setModel(model, spec).setData(new FashionMnistData())
+ *             .setRecipe(Preset.WORKSHOP.recipe()).optOutputDir(Path.of("runs/demo"))
+ *             .addListener(new ConsoleProgress())
+ *             .build().fit();
+ * }
  * }</pre>
  */
 public final class Training {
@@ -50,39 +59,54 @@ public final class Training {
     static final double EXPLODING_FACTOR = 20;
 
     private final Model model;
+    private final ModelSpec spec;
     private final Shape inputShape;
     private final int classes;
-    private final Dataset trainSet;
-    private final EpochShuffleSampler sampler;
-    private final Dataset validationSet;
+    private final TrainingData data;
     private final Recipe recipe;
     private final Path outputDir;
     private final boolean resume;
     private final Device[] devices;
     private final List<ProgressListener> listeners;
     private final List<TrainingListener> djlListeners;
-    private final Properties metadata;
     private final StopSignal stop;
 
     private Training(Builder b) {
         model = b.model;
-        inputShape = b.inputShape;
-        classes = b.classes;
-        trainSet = b.trainSet;
-        sampler = b.sampler;
-        validationSet = b.validationSet;
+        spec = b.spec;
+        inputShape = spec != null ? spec.inputShape(b.recipe.getResolution()) : b.inputShape;
+        classes = spec != null ? spec.getClasses() : b.classes;
+        data = b.data;
         recipe = b.recipe;
         outputDir = b.outputDir;
         resume = b.resume;
         devices = b.devices != null ? b.devices : model.getNDManager().getEngine().getDevices();
         listeners = List.copyOf(b.listeners);
         djlListeners = List.copyOf(b.djlListeners);
-        metadata = b.metadata;
         stop = b.stop != null ? b.stop : new StopSignal();
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A model holding a fresh (not yet initialised) network of {@code spec} on {@code device} of
+     * {@code engine} (null: the engine's default device). The one place models are made; training
+     * initialises it with the recipe's seed, {@link Checkpoint#loadModel} with a checkpoint.
+     */
+    public static Model newModel(ModelSpec spec, String engine, Device device) {
+        Model model = Model.newInstance(spec.getVariant().id(), device, engine);
+        model.setBlock(spec.build());
+        return model;
+    }
+
+    /** Initialises the model's block for one example of {@code inputShape}, unless already done. */
+    static void initialize(Model model, Shape inputShape) {
+        Block block = model.getBlock();
+        if (!block.isInitialized()) {
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
+        }
     }
 
     /** The checkpoint written after every epoch, in {@code outputDir}. */
@@ -109,11 +133,8 @@ public final class Training {
     private History fitEpochs() throws IOException, TranslateException {
         Engine engine = model.getNDManager().getEngine();
         engine.setRandomSeed((int) recipe.getSeed());
+        initialize(model, inputShape);
         Block block = model.getBlock();
-        Shape batchShape = new Shape(1).addAll(inputShape);
-        if (!block.isInitialized()) {
-            block.initialize(model.getNDManager(), DataType.FLOAT32, batchShape);
-        }
         LearningRateSchedule schedule = new LearningRateSchedule(recipe);
         PaperSgd optimizer = PaperSgd.builder()
                 .setLearningRateTracker(schedule)
@@ -124,26 +145,27 @@ public final class Training {
         ParameterNames names = new ParameterNames(block);
         History history = new History();
         int startEpoch = 0;
-        Partial partial = null;
+        RunState.PartialEpoch partial = null;
         Path last = outputDir == null ? null : lastCheckpoint(outputDir);
         if (resume && last != null && Files.exists(last)) {
             Checkpoint.Header header = Checkpoint.read(last);
+            RunState saved = header.state();
             header.restore(block, optimizer, model.getNDManager(), names);
-            schedule.loadFrom(header.getProperties());
-            float before = recipeOf(header).getLearningRate();
+            schedule.restore(saved.schedule());
+            float before = saved.recipe().getLearningRate();
             if (recipe.getLearningRate() != before) {
                 // A new learning rate given on resume (e.g. after a divergence) applies from here on.
                 schedule.setCurrent(recipe.getLearningRate());
                 notifyMessage(String.format(Locale.ROOT, "learning rate from now on: %.3g (the run started with %.3g)",
                         recipe.getLearningRate(), before));
             }
-            history = History.fromCsv(header.getProperties().getProperty("history"));
-            startEpoch = header.getEpoch();
-            partial = Partial.from(header.getProperties());
+            history = saved.history();
+            startEpoch = saved.epoch();
+            partial = saved.partial();
             notifyMessage(partial == null
                     ? String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current())
                     : String.format(Locale.ROOT, "resumed from %s (epoch %d, batch %d, lr %.3g)", last,
-                            partial.epoch, partial.batches, schedule.current()));
+                            partial.epoch(), partial.batches(), schedule.current()));
         } else if (resume) {
             notifyMessage("no checkpoint in " + outputDir + " yet: starting a new run");
         }
@@ -154,123 +176,172 @@ public final class Training {
         djlListeners.forEach(config::addTrainingListeners);
         String description = String.format(
                 Locale.ROOT, "training %s on %s (%s %s), %s",
-                metadata.getProperty("model", "model"), describe(devices), engine.getEngineName(),
+                spec != null ? spec.getVariant().id() : "model", describe(devices), engine.getEngineName(),
                 engine.getVersion(), recipe);
         int epochs = recipe.getEpochs();
         int start = startEpoch;
-        listeners.forEach(l -> l.onStart(start, epochs, description));
-        double bestAccuracy = history.records().stream()
-                .mapToDouble(EpochRecord::validationAccuracy).max().orElse(Double.NEGATIVE_INFINITY);
+        // Checkpoints are written by a listener of their own, first, so a display never shows an epoch
+        // whose checkpoint is not on disk yet.
+        Checkpointer checkpointer = outputDir == null ? null : new Checkpointer(last, block, optimizer, names);
+        List<ProgressListener> all = new ArrayList<>();
+        if (checkpointer != null) {
+            all.add(checkpointer);
+        }
+        all.addAll(listeners);
+        all.forEach(l -> l.onStart(start, epochs, description));
+        data.reportTo(this::notifyMessage);
         try (optimizer;
+                Splits splits = new Splits(data, recipe);
                 Trainer trainer = model.newTrainer(config)) {
-            trainer.initialize(batchShape);
+            trainer.initialize(new Shape(1).addAll(inputShape));
             for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
                 EpochRecord record;
                 try {
-                    record = runEpoch(trainer, epoch, schedule, partial);
+                    record = runEpoch(trainer, splits, epoch, schedule, partial);
                 } catch (Interrupted stop) {
-                    if (outputDir == null) {
+                    if (checkpointer == null) {
                         throw new TrainingInterruptedException(String.format(Locale.ROOT,
                                 "training interrupted at epoch %d, batch %d (no output folder: nothing saved)",
-                                epoch, stop.partial.batches));
+                                epoch, stop.partial.batches()));
                     }
-                    Properties p = checkpointProperties(epoch - 1, schedule, history);
-                    stop.partial.saveTo(p);
-                    Checkpoint.save(last, p, block, optimizer, names);
+                    checkpointer.save(state(epoch - 1, schedule, history, stop.partial));
                     throw new TrainingInterruptedException(String.format(Locale.ROOT,
                             "training interrupted at epoch %d, batch %d: saved %s; continue with --resume",
-                            epoch, stop.partial.batches, last));
+                            epoch, stop.partial.batches(), last));
                 }
                 partial = null;
                 boolean dropped = schedule.endEpoch(epoch, record.validationAccuracy());
                 history.add(record);
-                if (outputDir != null) {
-                    Properties p = checkpointProperties(epoch, schedule, history);
-                    Checkpoint.save(last, p, block, optimizer, names);
-                    history.writeCsv(outputDir.resolve("history.csv"));
-                    if (record.validationAccuracy() > bestAccuracy) {
-                        Checkpoint.copy(last, outputDir.resolve(Checkpoint.BEST));
-                    }
-                }
-                bestAccuracy = Math.max(bestAccuracy, record.validationAccuracy());
                 History snapshot = history;
-                listeners.forEach(l -> l.onEpoch(record, snapshot, dropped));
+                if (checkpointer != null) {
+                    checkpointer.next = state(epoch, schedule, history, null);
+                }
+                all.forEach(l -> l.onEpoch(record, snapshot, dropped));
                 trainer.notifyListeners(l -> l.onEpoch(trainer));
             }
+            data.notes(splits.train).forEach(this::notifyMessage);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // a checkpoint could not be written: its message says what to do
         }
         History done = history;
-        listeners.forEach(l -> l.onEnd(done));
+        all.forEach(l -> l.onEnd(done));
         return history;
     }
 
-    /** The state of an epoch that was interrupted after some batches. */
-    private static final class Partial {
-        final int epoch;
-        final int batches;
-        final double lossSum;
-        final long correct;
-        final long seen;
-        final double seconds;
+    /** The run's training and validation sets, closed with the run when they hold resources (ImageNet's threads). */
+    private static final class Splits implements AutoCloseable {
+        final EpochShuffleSampler sampler;
+        final Dataset train;
+        final Dataset validation;
 
-        Partial(int epoch, int batches, double lossSum, long correct, long seen, double seconds) {
-            this.epoch = epoch;
-            this.batches = batches;
-            this.lossSum = lossSum;
-            this.correct = correct;
-            this.seen = seen;
-            this.seconds = seconds;
-        }
-
-        void saveTo(Properties p) {
-            p.setProperty("partial.epoch", Integer.toString(epoch));
-            p.setProperty("partial.batches", Integer.toString(batches));
-            p.setProperty("partial.loss_sum", Double.toString(lossSum));
-            p.setProperty("partial.correct", Long.toString(correct));
-            p.setProperty("partial.seen", Long.toString(seen));
-            p.setProperty("partial.seconds", Double.toString(seconds));
-        }
-
-        static Partial from(Properties p) {
-            if (p.getProperty("partial.epoch") == null) {
-                return null;
+        Splits(TrainingData data, Recipe recipe) throws IOException, TranslateException {
+            sampler = data.sampler(recipe);
+            train = data.trainingSet(recipe, sampler);
+            Dataset v = null;
+            try {
+                v = data.validationSet(recipe);
+            } finally {
+                if (v == null) {
+                    close(train);
+                }
             }
-            return new Partial(Integer.parseInt(p.getProperty("partial.epoch")),
-                    Integer.parseInt(p.getProperty("partial.batches")),
-                    Double.parseDouble(p.getProperty("partial.loss_sum")),
-                    Long.parseLong(p.getProperty("partial.correct")), Long.parseLong(p.getProperty("partial.seen")),
-                    Double.parseDouble(p.getProperty("partial.seconds")));
+            validation = v;
+        }
+
+        @Override
+        public void close() throws IOException {
+            close(train);
+            close(validation);
+        }
+
+        private static void close(Dataset set) throws IOException {
+            if (set instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+    }
+
+    private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
+        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.metadata(),
+                model.getNDManager().getEngine().getEngineName());
+    }
+
+    /**
+     * Writes last.ckpt (and best.ckpt when validation accuracy improved) and history.csv after every
+     * epoch, as the first of the run's listeners; and the interrupted epoch's checkpoint on a stop.
+     */
+    private final class Checkpointer implements ProgressListener {
+        private final Path last;
+        private final Block block;
+        private final PaperSgd optimizer;
+        private final ParameterNames names;
+        /** The state to save at the next epoch's end, set by the loop just before it notifies. */
+        RunState next;
+
+        Checkpointer(Path last, Block block, PaperSgd optimizer, ParameterNames names) {
+            this.last = last;
+            this.block = block;
+            this.optimizer = optimizer;
+            this.names = names;
+        }
+
+        void save(RunState state) throws IOException {
+            Checkpoint.save(last, state, block, optimizer, names);
+        }
+
+        @Override
+        public void onEpoch(EpochRecord record, History history, boolean lrDropped) {
+            try {
+                save(next);
+                history.writeCsv(outputDir.resolve("history.csv"));
+                double before = history.records().stream().limit(history.size() - 1L)
+                        .mapToDouble(EpochRecord::validationAccuracy).max().orElse(Double.NEGATIVE_INFINITY);
+                if (record.validationAccuracy() > before) {
+                    AtomicFiles.copy(last, outputDir.resolve(Checkpoint.BEST));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
     /** Thrown inside the epoch loop when a stop was requested. */
     private static final class Interrupted extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final transient Partial partial;
+        final transient RunState.PartialEpoch partial;
 
-        Interrupted(Partial partial) {
+        Interrupted(RunState.PartialEpoch partial) {
             super(null, null, false, false);
             this.partial = partial;
         }
     }
 
-    private EpochRecord runEpoch(Trainer trainer, int epoch, LearningRateSchedule schedule, Partial resumed)
-            throws IOException, TranslateException {
-        boolean continuing = resumed != null && resumed.epoch == epoch;
+    private EpochRecord runEpoch(Trainer trainer, Splits splits, int epoch, LearningRateSchedule schedule,
+            RunState.PartialEpoch resumed) throws IOException, TranslateException {
+        EpochShuffleSampler sampler = splits.sampler;
+        Dataset trainSet = splits.train;
+        boolean continuing = resumed != null && resumed.epoch() == epoch;
         if (sampler != null) {
             sampler.setEpoch(epoch);
-            sampler.skipBatches(continuing ? resumed.batches : 0);
+            sampler.skipBatches(continuing ? resumed.batches() : 0);
         } else if (continuing) {
             throw new IllegalStateException("resuming inside an epoch needs an EpochShuffleSampler");
         }
         Engine engine = model.getNDManager().getEngine();
-        int batches = batchCount(trainSet);
+        int batches = batchCount(trainSet, sampler);
         float lr = schedule.current();
-        double lossSum = continuing ? resumed.lossSum : 0;
-        long correct = continuing ? resumed.correct : 0;
-        long seen = continuing ? resumed.seen : 0;
-        int batchIndex = continuing ? resumed.batches : 0;
+        double lossSum = continuing ? resumed.lossSum() : 0;
+        long correct = continuing ? resumed.correct() : 0;
+        long seen = continuing ? resumed.seen() : 0;
+        int batchIndex = continuing ? resumed.batches() : 0;
         // Elapsed time carries over, so img/s and the ETA stay meaningful after a resume.
-        long start = System.nanoTime() - (continuing ? (long) (resumed.seconds * 1e9) : 0L);
+        long start = System.nanoTime() - (continuing ? (long) (resumed.seconds() * 1e9) : 0L);
         for (Batch batch : trainer.iterateDataset(trainSet)) {
             try (batch) {
                 // Seeding every batch (not once per process) makes dropout draw the same masks whether
@@ -295,12 +366,19 @@ public final class Training {
                         (double) correct / seen, rate, lr, eta);
                 listeners.forEach(l -> l.onBatch(progress));
                 if (stop.isRequested() && batchIndex < batches) {
-                    throw new Interrupted(new Partial(epoch, batchIndex, lossSum, correct, seen, elapsed));
+                    throw new Interrupted(new RunState.PartialEpoch(epoch, batchIndex, lossSum, correct, seen, elapsed));
                 }
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = Evaluation.run(trainer::evaluate, validationSet, trainer.getManager(), classes);
+        Evaluation eval = Evaluation.run(trainer::evaluate, splits.validation, trainer.getManager(), classes,
+                (batch, scores) -> {
+                    BatchData batchData = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+                    Device device = scores.head().getDevice();
+                    batchData.getLabels().put(device, batch.getLabels());
+                    batchData.getPredictions().put(device, scores);
+                    trainer.notifyListeners(l -> l.onValidationBatch(trainer, batchData));
+                });
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochRecord(
                 epoch, lossSum / seen, (double) correct / seen, eval.getTop1(), eval.getTop5(),
@@ -308,11 +386,13 @@ public final class Training {
     }
 
     /**
-     * Forward and backward over the batch's per-device splits; returns the summed loss and the number
-     * of correct predictions as (unsynchronised) arrays.
+     * Forward and backward over the batch's per-device splits, then DJL's {@code onTrainingBatch} with
+     * each split's labels and predictions (as EasyTrain does, before the step); returns the summed loss
+     * and the number of correct predictions as (unsynchronised) arrays.
      */
     static NDArray[] trainBatch(Trainer trainer, Batch batch) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
+        BatchData batchData = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         NDArray lossSum = null;
         NDArray correct = null;
         try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -321,6 +401,8 @@ public final class Training {
                 NDList predictions = trainer.forward(split.getData(), labels);
                 NDArray loss = trainer.getLoss().evaluate(labels, predictions);
                 collector.backward(loss);
+                batchData.getLabels().put(labels.head().getDevice(), labels);
+                batchData.getPredictions().put(predictions.head().getDevice(), predictions);
                 NDArray splitLoss = loss.mul(split.getSize()).toDevice(splits[0].getManager().getDevice(), false);
                 NDArray splitCorrect = predictions.head().argMax(1).toType(DataType.FLOAT32, false)
                         .eq(labels.head()).sum().toType(DataType.INT64, false)
@@ -329,6 +411,7 @@ public final class Training {
                 correct = correct == null ? splitCorrect : correct.add(splitCorrect);
             }
         }
+        trainer.notifyListeners(l -> l.onTrainingBatch(trainer, batchData));
         return new NDArray[] {lossSum, correct};
     }
 
@@ -349,26 +432,14 @@ public final class Training {
         }
     }
 
-    private Properties checkpointProperties(int epoch, LearningRateSchedule schedule, History history) {
-        Properties p = new Properties();
-        metadata.forEach((k, v) -> p.setProperty("meta." + k, v.toString()));
-        recipe.toProperties().forEach((k, v) -> p.setProperty("recipe." + k, v.toString()));
-        schedule.saveTo(p);
-        p.setProperty("epoch", Integer.toString(epoch));
-        p.setProperty("history", history.toCsv());
-        p.setProperty("engine", model.getNDManager().getEngine().getEngineName());
-        return p;
-    }
-
     private void notifyMessage(String message) {
         listeners.forEach(l -> l.onMessage(message));
     }
 
-    private int batchCount(Dataset data) {
-        if (data instanceof ai.djl.training.dataset.RandomAccessDataset) {
-            long size = ((ai.djl.training.dataset.RandomAccessDataset) data).size();
+    private int batchCount(Dataset data, EpochShuffleSampler sampler) {
+        if (data instanceof RandomAccessDataset r) {
             int batch = sampler != null ? sampler.getBatchSize() : recipe.getBatchSize();
-            return (int) Math.ceil((double) size / batch);
+            return (int) Math.ceil((double) r.size() / batch);
         }
         return -1;
     }
@@ -381,44 +452,12 @@ public final class Training {
         return String.join("+", names);
     }
 
-    /** The metadata (model variant, dataset, ...) stored in a checkpoint by {@link #fit()}. */
-    public static Properties metadataOf(Checkpoint.Header header) {
-        return metadataOf(header.getProperties());
-    }
-
-    /** The metadata in a checkpoint's properties (see {@link Checkpoint#readProperties}). */
-    public static Properties metadataOf(Properties checkpoint) {
-        Properties m = new Properties();
-        checkpoint.forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("meta.")) {
-                m.setProperty(key.substring(5), v.toString());
-            }
-        });
-        return m;
-    }
-
-    /** The recipe stored in a checkpoint by {@link #fit()}. */
-    public static Recipe recipeOf(Checkpoint.Header header) {
-        return recipeOf(header.getProperties());
-    }
-
-    /** The recipe in a checkpoint's properties (see {@link Checkpoint#readProperties}). */
-    public static Recipe recipeOf(Properties checkpoint) {
-        Properties r = new Properties();
-        checkpoint.forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("recipe.")) {
-                r.setProperty(key.substring(7), v.toString());
-            }
-        });
-        return Recipe.fromProperties(r);
-    }
-
     /** Builder for {@link Training}. */
     public static final class Builder {
         private Model model;
+        private ModelSpec spec;
         private StopSignal stop;
+        private TrainingData data;
         private Shape inputShape;
         private int classes;
         private Dataset trainSet;
@@ -430,32 +469,53 @@ public final class Training {
         private Device[] devices;
         private final List<ProgressListener> listeners = new ArrayList<>();
         private final List<TrainingListener> djlListeners = new ArrayList<>();
-        private final Properties metadata = new Properties();
 
-        /** The model, with its block set. */
+        /**
+         * The model (made by {@link Training#newModel}) and the spec its block was built from; the spec
+         * gives the input shape and the classes, and is stored in checkpoints.
+         */
+        public Builder setModel(Model model, ModelSpec spec) {
+            this.model = model;
+            this.spec = spec;
+            return this;
+        }
+
+        /** Where the training and validation sets come from. */
+        public Builder setData(TrainingData data) {
+            this.data = data;
+            return this;
+        }
+
+        /**
+         * A model whose block was not built from a {@link ModelSpec} (e.g. the benchmark's); give its
+         * {@link #setInputShape input shape} and {@link #setClasses classes}. Such runs write no
+         * checkpoints.
+         */
         public Builder setModel(Model model) {
             this.model = model;
             return this;
         }
 
-        /** One example's shape, without the batch axis, e.g. (3, 224, 224). */
+        /** One example's shape, without the batch axis, e.g. (3, 224, 224); only with {@link #setModel(Model)}. */
         public Builder setInputShape(Shape inputShape) {
             this.inputShape = inputShape;
             return this;
         }
 
+        /** Only with {@link #setModel(Model)}. */
         public Builder setClasses(int classes) {
             this.classes = classes;
             return this;
         }
 
-        /** The training data and its sampler, whose epoch is set before every epoch. */
+        /** Datasets made elsewhere: the same as {@code setData(TrainingData.of(...))}. */
         public Builder setTrainingSet(Dataset trainSet, EpochShuffleSampler sampler) {
             this.trainSet = trainSet;
             this.sampler = sampler;
             return this;
         }
 
+        /** See {@link #setTrainingSet}. */
         public Builder setValidationSet(Dataset validationSet) {
             this.validationSet = validationSet;
             return this;
@@ -484,12 +544,17 @@ public final class Training {
             return this;
         }
 
+        /** Progress, the notebook's live view and tests listen here; see {@link ProgressListener}. */
         public Builder addListener(ProgressListener listener) {
             listeners.add(listener);
             return this;
         }
 
-        /** DJL listeners receive onTrainingBegin/End and onEpoch from the trainer. */
+        /**
+         * A DJL listener (logging, evaluators, divergence checks, ...): it gets onTrainingBegin/End,
+         * onTrainingBatch and onValidationBatch with DJL's {@link BatchData}, and onEpoch, as under
+         * DJL's EasyTrain.
+         */
         public Builder addTrainingListener(TrainingListener listener) {
             djlListeners.add(listener);
             return this;
@@ -504,18 +569,23 @@ public final class Training {
             return this;
         }
 
-        /** Free-form facts stored in checkpoints (e.g. model=alexnet-fashion). */
-        public Builder optMetadata(String key, String value) {
-            metadata.setProperty(key, value);
-            return this;
-        }
-
         public Training build() {
             if (model == null || model.getBlock() == null) {
                 throw new IllegalArgumentException("a model with a block is required");
             }
-            if (inputShape == null || classes < 1 || trainSet == null || validationSet == null) {
-                throw new IllegalArgumentException("input shape, classes, training and validation sets are required");
+            if (data == null && trainSet != null && validationSet != null) {
+                data = TrainingData.of("datasets", trainSet, sampler, validationSet);
+            }
+            if (data == null) {
+                throw new IllegalArgumentException("the data are required (setData)");
+            }
+            if (spec != null) {
+                data.check(spec);
+                spec.inputShape(recipe.getResolution()); // refuses a resolution the network cannot take
+            } else if (inputShape == null || classes < 1) {
+                throw new IllegalArgumentException("a model without a spec needs its input shape and classes");
+            } else if (outputDir != null) {
+                throw new IllegalArgumentException("checkpoints need the model's spec: use setModel(model, spec)");
             }
             if (resume && outputDir == null) {
                 throw new IllegalArgumentException("resume needs an output directory");

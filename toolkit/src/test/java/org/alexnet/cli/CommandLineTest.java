@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.alexnet.model.AlexNet;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -50,10 +51,10 @@ class CommandLineTest {
     /** "workshop 3, d2l 10, paper 90, smoke 1", or "3" when all presets agree, computed here from Recipe. */
     private static String perPreset(Function<Recipe, Object> value) {
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("workshop", plain(value.apply(Recipe.workshop())));
+        v.put("workshop", plain(value.apply(Preset.WORKSHOP.recipe())));
         v.put("d2l", plain(value.apply(Recipe.fashionMnist())));
         v.put("paper", plain(value.apply(Recipe.paper())));
-        v.put("smoke", plain(value.apply(Recipe.smoke())));
+        v.put("smoke", plain(value.apply(Preset.SMOKE.recipe())));
         if (v.values().stream().distinct().count() == 1) {
             return "(" + v.get("paper") + ")";
         }

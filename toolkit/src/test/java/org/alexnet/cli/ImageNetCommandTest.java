@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.train.Checkpoint;
+import org.alexnet.train.RunState;
 import org.alexnet.train.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,9 +58,9 @@ class ImageNetCommandTest {
         assertTrue(first.contains("skipped an unreadable image") && first.contains("dataset statistics: computing"), first);
         Matcher m = Pattern.compile("interrupted at epoch 2, batch (\\d+): saved .*last.ckpt; continue with --resume").matcher(first);
         assertTrue(m.find(), first);
-        Properties saved = Checkpoint.readProperties(out.resolve(Checkpoint.LAST));
-        assertEquals("1", saved.getProperty("epoch"));
-        assertEquals(m.group(1), saved.getProperty("partial.batches"));
+        RunState saved = Checkpoint.readState(out.resolve(Checkpoint.LAST));
+        assertEquals(1, saved.epoch());
+        assertEquals(Integer.parseInt(m.group(1)), saved.partial().batches());
 
         // --resume needs neither the data folder nor the settings again: they are in the checkpoint.
         MainTest.Result resumed = MainTest.run("train", "--dataset", "imagenet", "--resume", "--output", out.toString());

@@ -205,9 +205,9 @@ class ReliabilityTest {
         assertTrue(r.out().contains("note: 8 training images, fewer than 50,000: --default-init --pixel-scale 0.003921569 by"
                 + " default, as the paper's initialisation on 0..255 inputs diverges on small sets (--paper-init"
                 + " --pixel-scale 1 gives the paper's)"), r.out());
-        var meta = org.alexnet.train.Training.metadataOf(Checkpoint.readProperties(run.resolve(Checkpoint.LAST)));
-        assertEquals("false", meta.getProperty("paperInit"));
-        assertEquals("0.003921569", meta.getProperty("pixel_scale"));
+        var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
+        assertFalse(state.spec().options().isPaperInit());
+        assertEquals("0.003921569", state.dataset().get(org.alexnet.train.ImageNetData.PIXEL_SCALE));
         // Two classes: no top-5 on the final line.
         assertTrue(r.out().matches("(?s).*final validation \\(centre crop\\): top-1 [0-9.]+ after 1 epochs;.*"), r.out());
         assertError(MainTest.run("train", "--resume", "--output", run.toString(), "--pixel-scale", "1"), 2,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,9 @@ class NotebookModeTest {
         Recipe full = NotebookMode.FULL.alexNetRecipe();
         assertEquals(224, full.getResolution());
         assertEquals(0, full.getTrainSubset(), "all 60,000 images");
-        assertEquals(Recipe.smoke().toString(), NotebookMode.SMOKE.alexNetRecipe().toString());
+        assertEquals(Preset.SMOKE.recipe(), NotebookMode.SMOKE.alexNetRecipe());
+        assertEquals(Preset.D2L.recipe(), full, "FULL is the command line's GPU default");
+        assertEquals(Preset.fashionMnistDefault(true).recipe(), full);
 
         Recipe lenet = NotebookMode.WORKSHOP.leNetRecipe();
         assertEquals(28, lenet.getResolution());

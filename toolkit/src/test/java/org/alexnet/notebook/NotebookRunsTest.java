@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.alexnet.TestEngines;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.ModelSpec;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,8 @@ class NotebookRunsTest {
         assumeTrue(Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("train-images-idx3-ubyte.gz")),
                 "needs the Fashion-MNIST files");
         ModelSpec spec = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
-        Recipe recipe = Recipe.smoke().toBuilder().resolution(28).trainSubset(100).testSubset(50).epochs(1).build();
+        Recipe recipe = Preset.TINY_LENET.recipe();
+        assertEquals(1, recipe.getEpochs());
         float[] trained;
         NotebookRuns.Run fresh = NotebookRuns.trainOrLoad(spec, recipe, dir, TestEngines.MXNET);
         try {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.alexnet.data.transform.FloatImage;
 import org.alexnet.model.ModelSpec;
-import org.alexnet.train.ImageNetTraining;
+import org.alexnet.train.ImageNetData;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,7 +49,7 @@ class ExportTest {
         if (fashion) {
             input = InputPipeline.grey(RESOLUTION);
         } else {
-            int scale = ImageNetTraining.scaleFor(RESOLUTION);
+            int scale = ImageNetData.scaleFor(RESOLUTION);
             float[] mean = new float[3 * scale * scale];
             for (int i = 0; i < mean.length; i++) {
                 mean[i] = 100 + (i % 37);

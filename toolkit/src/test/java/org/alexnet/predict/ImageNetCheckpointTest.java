@@ -14,8 +14,9 @@ import org.alexnet.data.imagenet.ImageNet;
 import org.alexnet.data.imagenet.ImageNetLayout;
 import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.model.ModelSpec;
-import org.alexnet.train.ImageNetTraining;
+import org.alexnet.train.ImageNetData;
 import org.alexnet.train.Recipe;
+import org.alexnet.train.Training;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,19 +36,19 @@ class ImageNetCheckpointTest {
         ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3);
         spec.options().optPaperInit(false);
         Recipe recipe = Recipe.paper().toBuilder().epochs(1).batchSize(8).resolution(72).build();
-        ImageNetTraining run = ImageNetTraining.builder().setLayout(layout).setSpec(spec).setRecipe(recipe)
-                .optOutputDir(dir.resolve("run")).optPixelScale(1f / 255).optLighting(false).optReporter(m -> {}).build();
-        try (Model model = Model.newInstance("alexnet", (ai.djl.Device) null, "MXNet")) {
-            model.setBlock(spec.build());
-            run.fit(model);
+        ImageNetData run = ImageNetData.builder().setLayout(layout).optPixelScale(1f / 255).optLighting(false)
+                .optReporter(m -> {}).build();
+        try (Model model = Training.newModel(spec, "MXNet", null)) {
+            Training.builder().setModel(model, spec).setData(run).setRecipe(recipe).optOutputDir(dir.resolve("run"))
+                    .build().fit();
             try (TrainedModel m = TrainedModel.open(dir.resolve("run"), null, "MXNet")) {
                 assertEquals(layout.getClassNames(), m.getClassNames());
-                assertArrayEquals(run.statistics().getMean().data(), m.getInput().getMeanImage().data());
+                assertArrayEquals(run.statistics(recipe).getMean().data(), m.getInput().getMeanImage().data());
                 assertEquals(72, m.getInput().getResolution());
                 Path image = layout.getValidationFiles().get(1);
                 for (ImageNet.Mode mode : List.of(ImageNet.Mode.CENTER, ImageNet.Mode.TEN_CROP)) {
                     float[] expected;
-                    try (ImageNet val = run.validationSet(mode); NDManager scope = model.getNDManager().newSubManager()) {
+                    try (ImageNet val = run.validationSet(recipe, mode); NDManager scope = model.getNDManager().newSubManager()) {
                         Record r = val.get(scope, 1);
                         NDArray x = r.getData().head();
                         if (mode == ImageNet.Mode.CENTER) {

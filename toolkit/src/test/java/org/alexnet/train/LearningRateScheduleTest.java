@@ -2,9 +2,9 @@ package org.alexnet.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class LearningRateScheduleTest {
@@ -46,15 +46,13 @@ class LearningRateScheduleTest {
     }
 
     @Test
-    void stateRoundTripsThroughProperties() {
+    void stateRestoresTheSchedule() {
         Recipe r = Recipe.paper().toBuilder().patience(1).build();
         LearningRateSchedule a = new LearningRateSchedule(r);
         a.endEpoch(1, 0.7);
         a.endEpoch(2, 0.6);
-        Properties p = new Properties();
-        a.saveTo(p);
         LearningRateSchedule b = new LearningRateSchedule(r);
-        b.loadFrom(p);
+        b.restore(a.state());
         assertEquals(a.current(), b.current());
         assertEquals(a.drops(), b.drops());
         // Both continue identically: 0.7 is still the best, so one more bad epoch divides again.
@@ -73,7 +71,33 @@ class LearningRateScheduleTest {
         assertEquals(3, p.getMaxLrDrops());
         assertEquals(90, p.getEpochs());
         assertEquals(224, p.getResolution());
-        Recipe w = Recipe.workshop();
-        assertEquals(w.toString(), Recipe.fromProperties(w.toProperties()).toString());
+        Recipe w = Preset.WORKSHOP.recipe();
+        assertEquals(w, Recipe.fromProperties(w.toProperties()));
+        assertEquals("96", w.toProperties().getProperty("resolution"));
+        assertEquals("PLATEAU", w.toProperties().getProperty("schedule"));
+        assertEquals("0.01", w.toProperties().getProperty("learningRate"));
+        assertEquals(14, w.toProperties().size());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> w.toBuilder().momentum(1f).build());
+        assertEquals("momentum must be in [0, 1), got 1.0", bad.getMessage());
+    }
+
+    @Test
+    void presetsAreNamedOnceAndTheGpuDefaultIsTheNotebooksFullMode() {
+        assertEquals(Preset.D2L, Preset.named("d2l"));
+        assertEquals(Preset.LENET_WORKSHOP, Preset.named("lenet-workshop"));
+        assertEquals(Preset.D2L, Preset.fashionMnistDefault(true));
+        assertEquals(Preset.WORKSHOP, Preset.fashionMnistDefault(false));
+        assertEquals(Recipe.fashionMnist(), Preset.D2L.recipe());
+        Recipe d2l = Preset.D2L.recipe();
+        assertEquals(10, d2l.getEpochs());
+        assertEquals(224, d2l.getResolution());
+        assertEquals(0, d2l.getTrainSubset());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preset.named("fast"));
+        assertTrue(e.getMessage().contains("d2l"), e.getMessage());
+        for (Preset p : Preset.values()) {
+            assertFalse(p.reason().isBlank(), p.id());
+            assertEquals(p.recipe(), Recipe.fromProperties(p.recipe().toProperties()), p.id());
+        }
     }
 }

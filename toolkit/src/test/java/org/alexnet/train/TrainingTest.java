@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener.BatchData;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.ModelSpec;
 import org.junit.jupiter.api.Test;
@@ -29,8 +35,11 @@ class TrainingTest {
      * MXNet but only 0.768-0.774 on PyTorch, too close to call).
      */
     static Recipe learningBudget() {
-        return Recipe.workshop().toBuilder()
-                .resolution(72).trainSubset(5_000).testSubset(1_000).batchSize(32).epochs(4).build();
+        return Preset.LEARNING_CHECK.recipe();
+    }
+
+    private static Training.Builder fashionMnist(Model model, ModelSpec spec) {
+        return Training.builder().setModel(model, spec).setData(new FashionMnistData());
     }
 
     private static final ModelSpec D2L = ModelSpec.of(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
@@ -75,15 +84,15 @@ class TrainingTest {
     @Test
     void divergingLossStopsWithAClearMessageAndKeepsTheSavedCheckpoint(@TempDir Path out) throws Exception {
         ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
-        Recipe good = Recipe.smoke().toBuilder().resolution(28).epochs(1).build();
-        try (Model model = FashionMnistTraining.newModel(lenet, "MXNet")) {
-            FashionMnistTraining.builder().setSpec(lenet).setRecipe(good).optOutputDir(out).build().fit(model);
+        Recipe good = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(1).build();
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+            fashionMnist(model, lenet).setRecipe(good).optOutputDir(out).build().fit();
         }
         byte[] saved = Files.readAllBytes(out.resolve(Checkpoint.LAST));
         Recipe bad = good.toBuilder().learningRate(1e4f).build();
-        try (Model model = FashionMnistTraining.newModel(lenet, "MXNet")) {
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
             var e = assertThrows(TrainingDivergedException.class, () ->
-                    FashionMnistTraining.builder().setSpec(lenet).setRecipe(bad).optOutputDir(out).build().fit(model));
+                    fashionMnist(model, lenet).setRecipe(bad).optOutputDir(out).build().fit());
             assertTrue(e.getMessage().matches("training stopped: the loss (became NaN|exploded to .*) at epoch 1, batch \\d+.*lower --lr.*"),
                     e.getMessage());
         }
@@ -92,28 +101,28 @@ class TrainingTest {
 
     @Test
     void resumedRunMatchesAnUninterruptedOne(@TempDir Path dir) throws Exception {
-        Recipe recipe = Recipe.smoke().toBuilder().epochs(3).build();
+        Recipe recipe = Preset.SMOKE.recipe().toBuilder().epochs(3).build();
         Path straight = dir.resolve("straight");
         Path resumed = dir.resolve("resumed");
         History full;
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            full = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(straight).build().fit(model);
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            full = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(straight).build().fit();
         }
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe.toBuilder().epochs(1).build())
-                    .optOutputDir(resumed).build().fit(model);
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            fashionMnist(model, D2L).setRecipe(recipe.toBuilder().epochs(1).build())
+                    .optOutputDir(resumed).build().fit();
         }
         List<String> messages = new ArrayList<>();
         History continued;
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            continued = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(resumed).optResume(true)
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            continued = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(resumed).optResume(true)
                     .addListener(new ProgressListener() {
                         @Override
                         public void onMessage(String m) {
                             messages.add(m);
                         }
                     })
-                    .build().fit(model);
+                    .build().fit();
         }
         assertTrue(messages.get(0).contains("resumed from") && messages.get(0).contains("epoch 1"), messages.toString());
         assertEquals(3, continued.size());
@@ -130,18 +139,18 @@ class TrainingTest {
 
     @Test
     void stopInsideAnEpochResumesExactlyThere(@TempDir Path dir) throws Exception {
-        Recipe recipe = Recipe.smoke().toBuilder().epochs(2).batchSize(50).build();
+        Recipe recipe = Preset.SMOKE.recipe().toBuilder().epochs(2).batchSize(50).build();
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
         History full;
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            full = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(straight).build().fit(model);
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            full = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(straight).build().fit();
         }
         // Stop in epoch 2 after batch 4 of 10, as Ctrl-C would.
         StopSignal signal = new StopSignal();
         TrainingInterruptedException e;
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            e = assertThrows(TrainingInterruptedException.class, () -> FashionMnistTraining.builder().setSpec(D2L)
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            e = assertThrows(TrainingInterruptedException.class, () -> fashionMnist(model, D2L)
                     .setRecipe(recipe).optOutputDir(stopped).optStopSignal(signal)
                     .addListener(new ProgressListener() {
                         @Override
@@ -150,23 +159,29 @@ class TrainingTest {
                                 signal.request();
                             }
                         }
-                    }).build().fit(model));
+                    }).build().fit());
         }
         assertTrue(signal.awaitFinished(1, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("epoch 2, batch 4") && e.getMessage().contains("--resume"), e.getMessage());
-        Properties saved = Checkpoint.readProperties(stopped.resolve(Checkpoint.LAST));
-        assertEquals("1", saved.getProperty("epoch"));
-        assertEquals("4", saved.getProperty("partial.batches"));
+        RunState saved = Checkpoint.readState(stopped.resolve(Checkpoint.LAST));
+        assertEquals(1, saved.epoch());
+        assertEquals(4, saved.partial().batches());
+        assertEquals(2, saved.partial().epoch());
+        assertEquals(200, saved.partial().seen());
+        assertEquals(recipe, saved.recipe());
+        assertEquals(D2L.toProperties(), saved.spec().toProperties());
+        assertEquals(FashionMnistData.NAME, saved.datasetName());
+        assertEquals(1, saved.history().size());
         List<String> messages = new ArrayList<>();
         History continued;
-        try (Model model = FashionMnistTraining.newModel(D2L, "MXNet")) {
-            continued = FashionMnistTraining.builder().setSpec(D2L).setRecipe(recipe).optOutputDir(stopped).optResume(true)
+        try (Model model = Training.newModel(D2L, "MXNet", null)) {
+            continued = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(stopped).optResume(true)
                     .addListener(new ProgressListener() {
                         @Override
                         public void onMessage(String m) {
                             messages.add(m);
                         }
-                    }).build().fit(model);
+                    }).build().fit();
         }
         assertTrue(messages.get(0).contains("epoch 2, batch 4"), messages.toString());
         assertEquals(2, continued.size());
@@ -177,5 +192,95 @@ class TrainingTest {
             assertEquals(a.trainAccuracy(), b.trainAccuracy(), 1e-9, "train accuracy, epoch " + a.epoch());
             assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.005, "test accuracy, epoch " + a.epoch());
         }
+    }
+
+    /** Counts what a DJL listener is told and checks its BatchData against the run's own numbers. */
+    private static final class CountingListener extends TrainingListenerAdapter {
+        int begins;
+        int ends;
+        int epochs;
+        int trainingBatches;
+        int validationBatches;
+        long trainingLabels;
+        long trainingCorrect;
+        long validationLabels;
+        long validationCorrect;
+        final List<Shape> predictionShapes = new ArrayList<>();
+
+        @Override
+        public void onTrainingBegin(Trainer trainer) {
+            begins++;
+        }
+
+        @Override
+        public void onTrainingEnd(Trainer trainer) {
+            ends++;
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            epochs++;
+        }
+
+        @Override
+        public void onTrainingBatch(Trainer trainer, BatchData data) {
+            trainingBatches++;
+            for (Device d : data.getLabels().keySet()) {
+                NDArray labels = data.getLabels().get(d).head();
+                NDArray predictions = data.getPredictions().get(d).head();
+                predictionShapes.add(predictions.getShape());
+                trainingLabels += labels.size();
+                trainingCorrect += correct(predictions, labels);
+            }
+        }
+
+        @Override
+        public void onValidationBatch(Trainer trainer, BatchData data) {
+            validationBatches++;
+            for (Device d : data.getLabels().keySet()) {
+                NDArray labels = data.getLabels().get(d).head();
+                validationLabels += labels.size();
+                validationCorrect += correct(data.getPredictions().get(d).head(), labels);
+            }
+        }
+
+        private static long correct(NDArray predictions, NDArray labels) {
+            float[] y = labels.toType(DataType.FLOAT32, false).toFloatArray();
+            long[] guess = predictions.argMax(1).toType(DataType.INT64, false).toLongArray();
+            long n = 0;
+            for (int i = 0; i < y.length; i++) {
+                n += guess[i] == (long) y[i] ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void djlListenersGetEveryBatchWithItsLabelsAndPredictions(String engine, @TempDir Path out) throws Exception {
+        ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
+        // 500 training images in batches of 64 (8 batches, the last of 52), 250 test images (4 batches).
+        Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).build();
+        CountingListener counts = new CountingListener();
+        History h;
+        try (Model model = Training.newModel(lenet, engine, null)) {
+            h = fashionMnist(model, lenet).setRecipe(recipe).optOutputDir(out).addTrainingListener(counts).build().fit();
+        }
+        assertEquals(1, counts.begins);
+        assertEquals(1, counts.ends);
+        assertEquals(2, counts.epochs);
+        assertEquals(2 * 8, counts.trainingBatches);
+        assertEquals(2 * 500, counts.trainingLabels);
+        assertEquals(2 * 4, counts.validationBatches);
+        assertEquals(2 * 250, counts.validationLabels);
+        assertEquals(new Shape(64, 10), counts.predictionShapes.get(0));
+        assertEquals(new Shape(52, 10), counts.predictionShapes.get(7));
+        // The listener's own count of correct predictions is the run's accuracy, both in training
+        // (predictions before each step) and in validation.
+        long trainCorrect = Math.round(h.records().get(0).trainAccuracy() * 500) + Math.round(h.records().get(1).trainAccuracy() * 500);
+        long testCorrect = Math.round(h.records().get(0).validationAccuracy() * 250)
+                + Math.round(h.records().get(1).validationAccuracy() * 250);
+        assertEquals(trainCorrect, counts.trainingCorrect);
+        assertEquals(testCorrect, counts.validationCorrect);
     }
 }

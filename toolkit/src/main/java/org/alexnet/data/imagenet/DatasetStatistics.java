@@ -26,7 +26,7 @@ import java.util.zip.CRC32;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.transform.FloatImage;
 import org.alexnet.data.transform.PcaLighting;
-import org.alexnet.train.AtomicFiles;
+import org.alexnet.files.AtomicFiles;
 
 /**
  * The training-set statistics the paper's preprocessing needs: the per-pixel mean image (3 x 256 x
@@ -38,6 +38,22 @@ import org.alexnet.train.AtomicFiles;
  * class count is not reused.
  */
 public final class DatasetStatistics {
+
+    /**
+     * The training images the statistics are computed from (the ImageNet dataset is one): an interface
+     * so that this class does not depend on the dataset that uses it.
+     */
+    public interface Images {
+        /** The folder the images come from, recorded in the cache to tell caches apart. */
+        Path getRoot();
+
+        int getClassCount();
+
+        long size();
+
+        /** Image {@code index} scaled and centre-cropped to the statistics' size, 0..255. */
+        FloatImage loadCentered(int index) throws IOException;
+    }
 
     private static final byte[] MAGIC = "ALEXNET-STATS 1\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -61,7 +77,7 @@ public final class DatasetStatistics {
      *     within a few grey levels of the full one
      * @param progress receives a progress line now and then (may be null)
      */
-    public static DatasetStatistics compute(ImageNet train, int maxImages, long seed, Consumer<String> progress)
+    public static DatasetStatistics compute(Images train, int maxImages, long seed, Consumer<String> progress)
             throws IOException {
         int n = (int) train.size();
         int[] chosen = sample(n, maxImages, seed);
@@ -106,10 +122,10 @@ public final class DatasetStatistics {
                 total = total == null ? a : a == null ? total : total.merge(a);
             }
             if (total == null) {
-                throw new DatasetException(train.getLayout().getRoot(), "no readable training image to compute the mean from");
+                throw new DatasetException(train.getRoot(), "no readable training image to compute the mean from");
             }
             Properties p = new Properties();
-            p.setProperty("root", train.getLayout().getRoot().toAbsolutePath().normalize().toString());
+            p.setProperty("root", train.getRoot().toAbsolutePath().normalize().toString());
             p.setProperty("classes", Integer.toString(train.getClassCount()));
             p.setProperty("training_images", Integer.toString(n));
             p.setProperty("images_used", Long.toString(total.count));
@@ -131,9 +147,9 @@ public final class DatasetStatistics {
      * Reads the statistics from {@code cache} when it was made from the same folder and classes,
      * else computes them and writes the cache (atomically).
      */
-    public static DatasetStatistics loadOrCompute(Path cache, ImageNet train, int maxImages, long seed,
+    public static DatasetStatistics loadOrCompute(Path cache, Images train, int maxImages, long seed,
             Consumer<String> log) throws IOException {
-        String root = train.getLayout().getRoot().toAbsolutePath().normalize().toString();
+        String root = train.getRoot().toAbsolutePath().normalize().toString();
         if (Files.exists(cache)) {
             DatasetStatistics s = read(cache);
             if (root.equals(s.source.getProperty("root"))

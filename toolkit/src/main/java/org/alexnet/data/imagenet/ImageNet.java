@@ -57,7 +57,7 @@ import org.alexnet.data.transform.TenCrop;
  * on the number of threads or their timing. Unreadable images are skipped, counted and reported
  * once; they never stop an epoch.
  */
-public final class ImageNet extends RandomAccessDataset implements AutoCloseable {
+public final class ImageNet extends RandomAccessDataset implements AutoCloseable, DatasetStatistics.Images {
 
     /** The side the shorter side is scaled to, and of the central patch (the paper: 256). */
     public static final int SCALE = 256;
@@ -403,6 +403,11 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
     /** The batch sampler set with {@code setSampling}. */
     public Sampler getSampler() {
         return sampler;
+    }
+
+    @Override
+    public Path getRoot() {
+        return layout.getRoot();
     }
 
     public ImageNetLayout getLayout() {

@@ -1,4 +1,4 @@
-package org.alexnet.train;
+package org.alexnet.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +12,11 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes files so that a crash, a kill or a full disk never leaves a half-written file under the
  * final name: the content goes to a temporary file in the same folder, is flushed to disk, and is
- * then renamed over the target in one step.
+ * then renamed over the target in one step. Temporary names start with a dot and end in
+ * {@code .tmp} or {@code .link}, so a folder's owner can find those a killed writer left
+ * ({@link #isLeftover}).
+ *
+ * <p>This package is the ground floor: it imports nothing from the rest of the project.
  */
 public final class AtomicFiles {
 
@@ -57,5 +61,26 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Makes {@code target} a copy of {@code source} atomically: a hard link where the file system
+     * allows (no second write of a large file), a byte copy otherwise.
+     */
+    public static void copy(Path source, Path target) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".link");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createLink(tmp, source);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Whether {@code file} is a temporary file of {@link #write} or {@link #copy} (left over if no writer runs). */
+    public static boolean isLeftover(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".link")) && Files.isRegularFile(file);
     }
 }
