@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Map;
 import java.util.Properties;
 import org.alexnet.train.ImageNetData;
 import org.alexnet.train.RunState;
@@ -347,9 +346,8 @@ final class TrainCommand extends Subcommand {
     private void trainImageNet(EngineOptions.Selection selection, Path dir, RunState saved) throws Exception {
         ImageNetOptions f = imagenetFlags();
         // A resumed run continues with what it started with: data folder, classes, recipe, model.
-        Map<String, String> savedMeta = saved == null ? Map.of() : saved.dataset();
-        Path root = data.dataDir != null ? data.dataDir
-                : savedMeta.get(ImageNetData.DATA_ROOT) != null ? Path.of(savedMeta.get(ImageNetData.DATA_ROOT)) : null;
+        ImageNetData.Facts savedData = saved == null ? null : saved.imageNet();
+        Path root = savedData != null ? savedData.rootOr(data.dataDir) : data.dataDir;
         if (root == null) {
             throw new UsageException("--dataset imagenet needs --data-dir DIR, the folder holding train/ and val/"
                     + " (see datasets/README.md; 'alexnet sample --output DIR' writes a small one)");
@@ -362,21 +360,31 @@ final class TrainCommand extends Subcommand {
         ImageNetLayout layout;
         ModelSpec spec;
         Recipe recipe;
-        boolean lighting = !f.noLighting;
-        float pixelScale = f.pixelScale != null ? f.pixelScale : 1f;
+        boolean lighting = f.noLighting ? false : ImageNetData.DEFAULT_LIGHTING;
+        float pixelScale = f.pixelScale != null ? f.pixelScale : ImageNetData.DEFAULT_PIXEL_SCALE;
+        Path statisticsFile = f.statistics;
+        int statisticsImages = f.statisticsImages != null ? f.statisticsImages : ImageNetData.DEFAULT_STATISTICS_IMAGES;
         if (saved != null) {
             spec = model.resumed(saved.spec().toProperties(), dir);
             recipe = resumedRecipe(spec, saved, dir);
-            boolean savedLighting = Boolean.parseBoolean(savedMeta.getOrDefault(ImageNetData.LIGHTING, "true"));
-            float savedScale = Float.parseFloat(savedMeta.getOrDefault(ImageNetData.PIXEL_SCALE, "1"));
-            if (f.noLighting && savedLighting) {
+            if (f.noLighting && savedData.lighting()) {
                 throw frozen("no-lighting", dir, "lighting=true");
             }
-            if (f.pixelScale != null && pixelScale != savedScale) {
-                throw frozen("pixel-scale", dir, "pixel_scale=" + savedScale);
+            if (f.pixelScale != null && pixelScale != savedData.pixelScale()) {
+                throw frozen("pixel-scale", dir, "pixel_scale=" + savedData.pixelScale());
             }
-            lighting = savedLighting;
-            pixelScale = savedScale;
+            if (f.statisticsImages != null && statisticsImages != savedData.statisticsImages()) {
+                throw frozen("statistics-images", dir, "statistics_images=" + savedData.statisticsImages());
+            }
+            if (f.statistics != null && savedData.statisticsFile() != null
+                    && !f.statistics.toAbsolutePath().normalize().equals(savedData.statisticsFile())) {
+                throw frozen("statistics", dir, "statistics_file=" + savedData.statisticsFile());
+            }
+            // The same mean image as before: the recorded file (a moved one may be given when none was).
+            lighting = savedData.lighting();
+            pixelScale = savedData.pixelScale();
+            statisticsImages = savedData.statisticsImages();
+            statisticsFile = savedData.statisticsFile() != null ? savedData.statisticsFile() : f.statistics;
             layout = ImageNetLayout.read(root, spec.getClasses(), out::println);
             if (layout.getClassCount() != spec.getClasses()) {
                 throw new DatasetException(root, "the run in " + dir + " has " + spec.getClasses() + " classes but "
@@ -416,7 +424,7 @@ final class TrainCommand extends Subcommand {
         }
         Runs.checkFits(spec, recipe);
         Runs.ImageNetSettings settings = new Runs.ImageNetSettings(layout, lighting, pixelScale, f.threads,
-                f.statisticsImages != null ? f.statisticsImages : Runs.DEFAULT_STATISTICS_IMAGES, f.statistics, !f.noTenCrop);
+                statisticsImages, statisticsFile, !f.noTenCrop);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
             Runs.trainImageNet(spec, recipe, settings, selection, dir, saved != null, ctrlC.signal, out);
         }

@@ -1,14 +1,12 @@
 package org.alexnet.train;
 
-import java.util.Map;
-import java.util.TreeMap;
 import org.alexnet.model.ModelSpec;
 
 /**
  * Everything about a run that a checkpoint keeps besides the arrays: the network, the recipe, the
  * epochs done and their history, the learning-rate schedule's state, the part of an interrupted epoch,
- * and facts about the data (dataset name, ImageNet folder, ...). Only {@link Checkpoint} turns it into
- * the file's properties and back.
+ * and facts about the data (dataset name; for ImageNet its folder, pixel scale, statistics file, ...).
+ * Only {@link Checkpoint} turns it into the file's properties and back.
  *
  * @param spec the network
  * @param recipe the recipe the run trains with (after a resume: the one given then)
@@ -16,7 +14,8 @@ import org.alexnet.model.ModelSpec;
  * @param history one record per finished epoch
  * @param schedule the learning-rate schedule's state after {@code epoch}
  * @param partial the interrupted epoch after {@code epoch}, or null when the checkpoint is at an epoch's end
- * @param dataset facts about the data, written by the {@link TrainingData} (e.g. dataset=imagenet, data_root=...)
+ * @param datasetName the data's {@link TrainingData#name()}
+ * @param imageNet what an ImageNet run's data were ({@link ImageNetData#facts()}); null for other data
  * @param engine the engine that wrote the checkpoint
  */
 public record RunState(
@@ -26,19 +25,17 @@ public record RunState(
         History history,
         LearningRateSchedule.State schedule,
         PartialEpoch partial,
-        Map<String, String> dataset,
+        String datasetName,
+        ImageNetData.Facts imageNet,
         String engine) {
 
     /** The dataset name a run without one recorded trained on. */
     public static final String DEFAULT_DATASET = FashionMnistData.NAME;
 
     public RunState {
-        dataset = Map.copyOf(new TreeMap<>(dataset));
-    }
-
-    /** The dataset's name ({@link TrainingData#name()}). */
-    public String datasetName() {
-        return dataset.getOrDefault(TrainingData.DATASET, DEFAULT_DATASET);
+        if (datasetName == null) {
+            datasetName = DEFAULT_DATASET;
+        }
     }
 
     /** Whether all of the recipe's epochs are done. */

@@ -268,7 +268,8 @@ public final class Training {
     }
 
     private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
-        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.metadata(),
+        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.name(),
+                data instanceof ImageNetData imageNet ? imageNet.facts() : null,
                 model.getNDManager().getEngine().getEngineName());
     }
 

@@ -207,7 +207,7 @@ class ReliabilityTest {
                 + " --pixel-scale 1 gives the paper's)"), r.out());
         var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
         assertFalse(state.spec().options().isPaperInit());
-        assertEquals("0.003921569", state.dataset().get(org.alexnet.train.ImageNetData.PIXEL_SCALE));
+        assertEquals(1f / 255, state.imageNet().pixelScale());
         // Two classes: no top-5 on the final line.
         assertTrue(r.out().matches("(?s).*final validation \\(centre crop\\): top-1 [0-9.]+ after 1 epochs;.*"), r.out());
         assertError(MainTest.run("train", "--resume", "--output", run.toString(), "--pixel-scale", "1"), 2,
