@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.alexnet.train.ImageNetData;
 import org.alexnet.train.RunState;
 import org.alexnet.data.DatasetException;
@@ -317,19 +316,17 @@ final class TrainCommand extends Subcommand {
 
     /** Recipe property → the flag that sets it, for those that cannot change on --resume. */
     private static final Map<String, String> FROZEN_RECIPE = Map.of(
-            "batchSize", "batch", "momentum", "momentum", "weightDecay", "weight-decay", "resolution", "resolution",
-            "trainSubset", "subset", "testSubset", "test-subset", "seed", "seed");
+            "batchSize", "batch", "weightDecay", "weight-decay", "trainSubset", "subset", "testSubset", "test-subset");
 
-    /** The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is refused. */
+    /**
+     * The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is
+     * refused (the rule is {@link RunState#checkResumableWith}, which Training applies too).
+     */
     private Recipe resumedRecipe(ModelSpec spec, RunState saved, Path dir) {
-        Recipe before = saved.recipe();
-        Recipe asked = recipeFlags().apply(before, spec);
-        Properties b = before.toProperties();
-        Properties a = asked.toProperties();
-        for (var e : FROZEN_RECIPE.entrySet()) {
-            if (!a.getProperty(e.getKey()).equals(b.getProperty(e.getKey()))) {
-                throw frozen(e.getValue(), dir, b.getProperty(e.getKey()));
-            }
+        Recipe asked = recipeFlags().apply(saved.recipe(), spec);
+        RunState.Change change = saved.frozenChange(spec, asked);
+        if (change != null) {
+            throw frozen(FROZEN_RECIPE.getOrDefault(change.setting(), change.setting()), dir, change.saved());
         }
         int done = saved.epoch();
         if (asked.getEpochs() < done) {
@@ -373,18 +370,11 @@ final class TrainCommand extends Subcommand {
             if (f.pixelScale != null && pixelScale != savedData.pixelScale()) {
                 throw frozen("pixel-scale", dir, "pixel_scale=" + savedData.pixelScale());
             }
-            if (f.statisticsImages != null && statisticsImages != savedData.statisticsImages()) {
-                throw frozen("statistics-images", dir, "statistics_images=" + savedData.statisticsImages());
-            }
-            if (f.statistics != null && savedData.statisticsFile() != null
-                    && !f.statistics.toAbsolutePath().normalize().equals(savedData.statisticsFile())) {
-                throw frozen("statistics", dir, "statistics_file=" + savedData.statisticsFile());
-            }
-            // The same mean image as before: the recorded file (a moved one may be given when none was).
             lighting = savedData.lighting();
             pixelScale = savedData.pixelScale();
-            statisticsImages = savedData.statisticsImages();
-            statisticsFile = savedData.statisticsFile() != null ? savedData.statisticsFile() : f.statistics;
+            // The same mean image as before: the recorded statistics unless told where they are now.
+            statisticsImages = f.statisticsImages != null ? f.statisticsImages : savedData.statisticsImages();
+            statisticsFile = f.statistics != null ? f.statistics : savedData.statisticsFile();
             layout = ImageNetLayout.read(root, spec.getClasses(), out::println);
             if (layout.getClassCount() != spec.getClasses()) {
                 throw new DatasetException(root, "the run in " + dir + " has " + spec.getClasses() + " classes but "

@@ -104,10 +104,11 @@ public final class ImageNetData implements TrainingData {
         reporter = reporterSet ? b.reporter : message -> {};
     }
 
+    /** Sets where messages go for one run (null: nowhere, after it); a reporter given to the builder stays. */
     @Override
     public synchronized void reportTo(Consumer<String> messages) {
         if (!reporterSet) {
-            reporter = messages;
+            reporter = messages != null ? messages : message -> {};
         }
     }
 

@@ -1,5 +1,9 @@
 package org.alexnet.train;
 
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.alexnet.model.ModelSpec;
 
 /**
@@ -36,6 +40,56 @@ public record RunState(
         if (datasetName == null) {
             datasetName = DEFAULT_DATASET;
         }
+    }
+
+    /**
+     * The recipe settings a resumed run may change: the learning rate from now on (e.g. after a
+     * divergence), more epochs, and the schedule and its patience. Everything else is what the saved
+     * optimiser state, sampler positions and arrays were made with, so changing it breaks the exact resume.
+     */
+    public static final Set<String> RESUMABLE = Set.of("learningRate", "epochs", "schedule", "patience");
+
+    /**
+     * A setting that differs from the run's and may not change on a resume.
+     *
+     * @param setting the {@link ModelSpec} or {@link Recipe} property name, e.g. batchSize
+     * @param saved the run's value
+     * @param asked the value asked for
+     */
+    public record Change(String setting, String saved, String asked) {}
+
+    /** The first setting of {@code spec} or {@code recipe} that differs from the run's and may not change, else null. */
+    public Change frozenChange(ModelSpec spec, Recipe recipe) {
+        Change c = firstDifference(this.spec.toProperties(), spec.toProperties(), Set.of());
+        return c != null ? c : firstDifference(this.recipe.toProperties(), recipe.toProperties(), RESUMABLE);
+    }
+
+    /**
+     * Refuses to continue this run with {@code spec} and {@code recipe} when a setting other than
+     * {@link #RESUMABLE} changed, with a one-line message naming it.
+     *
+     * @throws IllegalArgumentException naming the setting, the run's value and the one asked for
+     */
+    public void checkResumableWith(ModelSpec spec, Recipe recipe) {
+        Change c = frozenChange(spec, recipe);
+        if (c != null) {
+            throw new IllegalArgumentException("cannot resume with " + c.setting() + " " + c.asked() + ": the run has "
+                    + c.saved() + " and only " + String.join(", ", RESUMABLE.stream().sorted().toList())
+                    + " may change; start a new run to change it");
+        }
+    }
+
+    private static Change firstDifference(Properties saved, Properties asked, Set<String> mayChange) {
+        Set<String> keys = new TreeSet<>(saved.stringPropertyNames());
+        keys.addAll(asked.stringPropertyNames());
+        for (String key : keys) {
+            String before = saved.getProperty(key);
+            String now = asked.getProperty(key);
+            if (!mayChange.contains(key) && !Objects.equals(before, now)) {
+                return new Change(key, before, now);
+            }
+        }
+        return null;
     }
 
     /** Whether all of the recipe's epochs are done. */

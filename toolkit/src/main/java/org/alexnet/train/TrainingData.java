@@ -31,7 +31,8 @@ public interface TrainingData {
 
     /**
      * Where the data's own messages go (statistics progress, cache use) when they were not sent
-     * elsewhere; {@link Training} passes its listeners' {@code onMessage}.
+     * elsewhere; {@link Training} passes its listeners' {@code onMessage} for the run and null when
+     * it ends.
      */
     default void reportTo(java.util.function.Consumer<String> messages) {}
 
