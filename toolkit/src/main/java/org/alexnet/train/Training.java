@@ -74,7 +74,9 @@ public final class Training {
     private final List<TrainingListener> djlListeners;
     private final List<Evaluator> evaluators;
     private final Metrics metrics;
-    private final StopSignal stop;
+    private final StopSignal givenStop;
+    /** The run's signal: the one given, else a new one per {@link #fit()}. */
+    private StopSignal stop;
 
     private Training(Builder b) {
         model = b.model;
@@ -90,7 +92,7 @@ public final class Training {
         djlListeners = List.copyOf(b.djlListeners);
         evaluators = b.evaluators.isEmpty() ? List.of(new Accuracy()) : List.copyOf(b.evaluators);
         metrics = b.metrics != null ? b.metrics : boundedMetrics();
-        stop = b.stop != null ? b.stop : new StopSignal();
+        givenStop = b.stop;
     }
 
     public static Builder builder() {
@@ -142,6 +144,7 @@ public final class Training {
      *     stays as it was
      */
     public History fit() throws IOException, TranslateException {
+        stop = givenStop != null ? givenStop : new StopSignal();
         stop.begin();
         try {
             return fitEpochs();
