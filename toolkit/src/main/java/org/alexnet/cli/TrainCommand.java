@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.alexnet.train.ImageNetData;
+import org.alexnet.train.Preset;
 import org.alexnet.train.RunState;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.FashionMnist;
@@ -86,8 +88,8 @@ final class TrainCommand extends Subcommand {
 
         @Option(names = "--schedule", paramLabel = "NAME", converter = Values.Schedule.class,
                 completionCandidates = Values.ScheduleNames.class,
-                description = {"${COMPLETION-CANDIDATES}: plateau divides the learning rate by 10 when test accuracy"
-                        + " stops improving, as the paper (${bundle:recipe.schedule})"})
+                description = {"${COMPLETION-CANDIDATES}: plateau divides the learning rate by ${bundle:recipe.lr-divisor} when"
+                        + " test accuracy stops improving, as the paper (${bundle:recipe.schedule})"})
         Recipe.Schedule schedule;
 
         @Option(names = "--patience", paramLabel = "N", description = "plateau epochs before dividing the learning rate"
@@ -95,8 +97,9 @@ final class TrainCommand extends Subcommand {
         Integer patience;
 
         @Option(names = "--resolution", paramLabel = "N", converter = Values.Resolution.class,
-                description = {"input side in pixels; AlexNet needs >= 67, LeNet takes 28; refused when the estimated"
-                        + " memory exceeds the machine's (${bundle:recipe.resolution})"})
+                description = {"input side in pixels; AlexNet needs >= ${bundle:model.alexnet-min-size}, LeNet takes"
+                        + " ${bundle:model.lenet-size}; refused when the estimated memory exceeds the machine's"
+                        + " (${bundle:recipe.resolution})"})
         Integer resolution;
 
         @Option(names = "--subset", paramLabel = "N", description = "training images, class-balanced, 0 = all (${bundle:recipe.subset})")
@@ -112,9 +115,6 @@ final class TrainCommand extends Subcommand {
         /** {@code base} with the flags given applied. */
         Recipe apply(Recipe base, ModelSpec spec) {
             Recipe.Builder b = base.toBuilder();
-            if (spec.getVariant() == ModelSpec.Variant.LENET) {
-                b.resolution(FashionMnist.IMAGE_SIZE);
-            }
             if (epochs != null) {
                 b.epochs(epochs);
             }
@@ -165,9 +165,10 @@ final class TrainCommand extends Subcommand {
         boolean noLighting;
 
         @Option(names = "--pixel-scale", paramLabel = "X", converter = Values.Positive.class, description = {
-            "multiply inputs by X (default 1: the paper's 0..255 values; 0.0039 = 1/255 with --default-init learns"
-                    + " sooner in short runs; both are the defaults for training sets under 50,000 images, where the"
-                    + " paper's init diverges)"})
+            "multiply inputs by X (default ${bundle:imagenet.pixel-scale}: the paper's 0..255 values;"
+                    + " ${bundle:imagenet.small-set-scale} with --default-init learns sooner in short runs; both are the"
+                    + " defaults for training sets under ${bundle:imagenet.small-set} images, where the paper's init"
+                    + " diverges)"})
         Float pixelScale;
 
         @Option(names = "--statistics", paramLabel = "FILE",
@@ -306,12 +307,28 @@ final class TrainCommand extends Subcommand {
         } else {
             spec = model.spec(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
             RecipeOptions r = recipeFlags();
-            recipe = r.apply(Runs.preset(r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())), spec);
+            recipe = r.apply(presetFor(spec, r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())),
+                    spec);
         }
         Runs.checkFits(spec, recipe);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
             Runs.trainFashionMnist(spec, recipe, data.dataDir, selection, dir, saved != null, ctrlC.signal, out);
         }
+    }
+
+    /** The preset's recipe for the network: LeNet trains with the preset's LeNet counterpart (its 28 px, lr, schedule). */
+    private static Recipe presetFor(ModelSpec spec, String name) {
+        Recipe alexNet = Runs.preset(name);
+        if (spec.getVariant() != ModelSpec.Variant.LENET) {
+            return alexNet;
+        }
+        String lenet = "lenet-" + name;
+        List<String> presets = Arrays.stream(Preset.values()).map(Preset::id).filter(id -> id.startsWith("lenet-"))
+                .map(id -> id.substring("lenet-".length())).toList();
+        if (!presets.contains(name)) {
+            throw new UsageException("--model lenet has no --preset " + name + ": use " + String.join(", ", presets));
+        }
+        return Preset.named(lenet).recipe();
     }
 
     /** Recipe property → the flag that sets it, for those that cannot change on --resume. */
@@ -335,10 +352,6 @@ final class TrainCommand extends Subcommand {
         }
         return asked;
     }
-
-    /** Training sets smaller than this get --default-init and {@link #SMALL_SET_PIXEL_SCALE} by default. */
-    static final int SMALL_TRAINING_SET = 50_000;
-    static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
 
     private void trainImageNet(EngineOptions.Selection selection, Path dir, RunState saved) throws Exception {
         ImageNetOptions f = imagenetFlags();
@@ -388,23 +401,22 @@ final class TrainCommand extends Subcommand {
                         + layout.getClassCount() + " classes");
             }
             spec = model.spec(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3);
-            int images = layout.getTrainFiles().size();
-            if (images < SMALL_TRAINING_SET) {
-                // The paper's N(0, 0.01) weights on 0..255 inputs need ImageNet's size: on the README's
-                // 1,000-image sample they diverged at epoch 4. Defaults only; flags still decide.
+            if (ImageNetData.isSmall(layout)) {
+                // ImageNetData's small-set defaults; flags still decide.
                 List<String> chosen = new ArrayList<>();
                 if (!model.initGiven()) {
-                    spec.options().optPaperInit(false);
+                    spec.options().optPaperInit(ImageNetData.defaultPaperInit(layout));
                     chosen.add("--default-init");
                 }
                 if (f.pixelScale == null) {
-                    pixelScale = SMALL_SET_PIXEL_SCALE;
-                    chosen.add("--pixel-scale " + SMALL_SET_PIXEL_SCALE);
+                    pixelScale = ImageNetData.defaultPixelScale(layout);
+                    chosen.add("--pixel-scale " + pixelScale);
                 }
                 if (!chosen.isEmpty()) {
                     out.printf(Locale.ROOT, "note: %,d training images, fewer than %,d: %s by default, as the paper's"
                             + " initialisation on 0..255 inputs diverges on small sets (--paper-init --pixel-scale 1"
-                            + " gives the paper's)%n", images, SMALL_TRAINING_SET, String.join(" ", chosen));
+                            + " gives the paper's)%n", layout.getTrainFiles().size(), ImageNetData.SMALL_TRAINING_SET,
+                            String.join(" ", chosen));
                 }
             }
             if (spec.getVariant() != ModelSpec.Variant.ALEXNET) {

@@ -51,6 +51,31 @@ public final class ImageNetData implements TrainingData {
     public static final float DEFAULT_PIXEL_SCALE = 1f;
 
     /**
+     * Training sets smaller than this get DJL's default initialisation and {@link #SMALL_SET_PIXEL_SCALE}
+     * unless told otherwise: the paper's N(0, 0.01) weights on 0..255 inputs need ImageNet's size (on
+     * the README's 1,000-image sample they diverged at epoch 4).
+     */
+    public static final int SMALL_TRAINING_SET = 50_000;
+
+    /** The input scale of a small training set: 0..255 pixels become 0..1. */
+    public static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
+
+    /** Whether {@code layout}'s training split is under {@link #SMALL_TRAINING_SET} images. */
+    public static boolean isSmall(ImageNetLayout layout) {
+        return layout.getTrainFiles().size() < SMALL_TRAINING_SET;
+    }
+
+    /** The pixel scale for training on {@code layout} unless told otherwise: the paper's 1, or 1/255 on a small set. */
+    public static float defaultPixelScale(ImageNetLayout layout) {
+        return isSmall(layout) ? SMALL_SET_PIXEL_SCALE : DEFAULT_PIXEL_SCALE;
+    }
+
+    /** Whether a network trained on {@code layout} gets the paper's initialisation unless told otherwise (not on a small set). */
+    public static boolean defaultPaperInit(ImageNetLayout layout) {
+        return !isSmall(layout);
+    }
+
+    /**
      * What a checkpoint records about an ImageNet run's data, so that --resume, evaluate and predict
      * read the same images with the same mean image, lighting and scale ({@link #from}).
      *
@@ -177,10 +202,11 @@ public final class ImageNetData implements TrainingData {
     public synchronized DatasetStatistics statistics(Recipe recipe) throws IOException {
         int scale = scaleFor(recipe.getResolution());
         if (statistics == null || statisticsScale != scale) {
-            ImageNet plain = dataset(recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0,
-                    EpochShuffleSampler.sequential(1), false);
-            statistics = DatasetStatistics.loadOrCompute(statisticsPath(scale), plain, statisticsImages,
-                    recipe.getSeed(), reporter);
+            try (ImageNet plain = dataset(recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0,
+                    EpochShuffleSampler.sequential(1), false)) {
+                statistics = DatasetStatistics.loadOrCompute(statisticsPath(scale), plain, statisticsImages,
+                        recipe.getSeed(), reporter);
+            }
             statisticsScale = scale;
         }
         return statistics;

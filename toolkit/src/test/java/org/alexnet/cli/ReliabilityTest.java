@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.History;
+import org.alexnet.train.Preset;
 import org.alexnet.train.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,10 +151,12 @@ class ReliabilityTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("note: removed 2 temporary files (0.0 MB) left in " + run + " by an interrupted write"),
                 resumed.out());
-        assertTrue(resumed.out().contains("learning rate from now on: 0.0500 (the run started with 0.0100)"), resumed.out());
+        // --model lenet --preset smoke trains with Preset.LENET_SMOKE (lr 0.1, as notebook 01).
+        assertEquals(0.1f, Preset.LENET_SMOKE.recipe().getLearningRate());
+        assertTrue(resumed.out().contains("learning rate from now on: 0.0500 (the run started with 0.100)"), resumed.out());
         History h = History.readCsv(run.resolve("history.csv"));
         assertEquals(List.of(1, 2), h.records().stream().map(r -> r.epoch()).toList());
-        assertEquals(0.01, h.records().get(0).learningRate(), 1e-6);
+        assertEquals(0.1, h.records().get(0).learningRate(), 1e-6);
         assertEquals(0.05, h.records().get(1).learningRate(), 1e-6);
         assertFalse(Files.exists(run.resolve(".last.ckpt.123456.tmp")) || Files.exists(run.resolve(".best.ckpt.link")));
 
