@@ -94,9 +94,12 @@ public final class DataParallelCheck {
     }
 
     /** The command line; the batch and resolution default to {@link #PRESET}'s. */
-    @Command(name = "DataParallelCheck", mixinStandardHelpOptions = true,
+    @Command(name = "DataParallelCheck", sortOptions = false,
             description = "compares training on one GPU with training on all of them, batch by batch")
     static final class Options {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
         @Option(names = "--engine", paramLabel = "NAME", description = "the engine (default: the toolkit's rule)")
         String engine;
 
