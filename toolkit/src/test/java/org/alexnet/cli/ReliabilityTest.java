@@ -217,4 +217,21 @@ class ReliabilityTest {
                 "--pixel-scale cannot change on --resume (the run in " + run + " has pixel_scale=0.003921569): drop it, or"
                         + " start a new run with another --output; only --lr, --epochs, --schedule and --patience may change");
     }
+
+    /** An ImageNet checkpoint written before the data folder was recorded (or with it removed): evaluate asks for it. */
+    @Test
+    void anImageNetCheckpointWithoutItsFolderAsksForDataDir(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(Checkpoint.LAST);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "MXNet")) {
+            org.alexnet.model.ModelSpec spec = org.alexnet.model.ModelSpec.of(org.alexnet.model.ModelSpec.Variant.LENET, 10, 1);
+            ai.djl.nn.Block b = spec.build();
+            b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1).addAll(spec.inputShape(28)));
+            org.alexnet.train.RunState state = new org.alexnet.train.RunState(spec, Preset.TINY_LENET.recipe(), 1, new History(),
+                    new org.alexnet.train.LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, org.alexnet.train.ImageNetData.NAME,
+                    new org.alexnet.train.ImageNetData.Facts(null, true, 1f, null, 8, 10), "MXNet");
+            Checkpoint.save(file, state, b, org.alexnet.train.PaperSgd.builder().build(), new org.alexnet.train.ParameterNames(b));
+        }
+        assertError(MainTest.run("evaluate", "--checkpoint", file.toString()), 2, "the checkpoint does not record its ImageNet"
+                + " folder: pass --data-dir DIR, the folder holding the train/ and val/ it was trained on");
+    }
 }
