@@ -327,15 +327,16 @@ class TrainingTest {
         assertEquals(testCorrect, counts.validationCorrect);
     }
 
-    @Test
-    void djlDefaultListenersRecordTheRunsLossAndAccuracyInMetrics(@TempDir Path out) throws Exception {
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void djlDefaultListenersRecordTheRunsLossAndAccuracyInMetrics(String engine, @TempDir Path out) throws Exception {
         ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
         // 500 training images in 10 equal batches: DJL's loss evaluator averages batch means, History
         // weighs every image the same, and the two agree only when the batches are equal.
         Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).batchSize(50).build();
         Metrics metrics = new Metrics();
         History h;
-        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+        try (Model model = Training.newModel(lenet, engine, null)) {
             Training.Builder b = fashionMnist(model, lenet).setRecipe(recipe).optMetrics(metrics);
             for (TrainingListener l : TrainingListener.Defaults.basic()) {
                 b.addTrainingListener(l);
