@@ -42,7 +42,7 @@ final class EvaluateCommand extends Subcommand {
             Runs.evaluateFashionMnist(saved, data.dataDir, batch, selection, out);
             return 0;
         }
-        Path root = data.dataDir != null ? data.dataDir : Path.of(saved.state().dataset().get(org.alexnet.train.ImageNetData.DATA_ROOT));
+        Path root = saved.state().imageNet().rootOr(data.dataDir);
         int classes = saved.spec().getClasses();
         ImageNetLayout layout = ImageNetLayout.read(root, classes);
         if (layout.getClassCount() != classes) {

@@ -9,7 +9,9 @@ import java.util.ResourceBundle;
 import java.util.function.Function;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.AlexNet;
+import org.alexnet.model.LeNet;
 import org.alexnet.model.ModelSpec;
+import org.alexnet.train.ImageNetData;
 import org.alexnet.train.Recipe;
 
 /**
@@ -56,6 +58,15 @@ final class HelpDefaults extends ResourceBundle {
         values.put("model.init", joined(models, b -> b.isPaperInit() ? "paper" : "DJL's"));
         values.put("summary.resolution", Recipe.paper().getResolution() + "; lenet " + FashionMnist.IMAGE_SIZE);
         values.put("imagenet.statistics-images", Integer.toString(Runs.DEFAULT_STATISTICS_IMAGES));
+        values.put("recipe.lr-divisor", joined(presets, Recipe::getLrDivisor));
+        values.put("model.alexnet-min-size", Integer.toString(AlexNet.MIN_INPUT_SIZE));
+        values.put("model.lenet-size", Integer.toString(LeNet.INPUT_SIZE));
+        values.put("model.default", ModelSpec.Variant.ALEXNET.id());
+        values.put("model.default-fashion", ModelSpec.Variant.ALEXNET_FASHION.id());
+        values.put("imagenet.pixel-scale", format(ImageNetData.DEFAULT_PIXEL_SCALE));
+        values.put("imagenet.small-set-scale", String.format(java.util.Locale.ROOT, "%.4f = 1/%d",
+                ImageNetData.SMALL_SET_PIXEL_SCALE, Math.round(1 / ImageNetData.SMALL_SET_PIXEL_SCALE)));
+        values.put("imagenet.small-set", String.format(java.util.Locale.ROOT, "%,d", ImageNetData.SMALL_TRAINING_SET));
     }
 
     /** "3" when every preset (or model) has 3, else "workshop 3, d2l 10, paper 90, smoke 1". */

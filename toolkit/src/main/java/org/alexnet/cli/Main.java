@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * subcommand is a class whose picocli declarations are its flags, their help and their checks.
  */
 @Command(name = "alexnet", sortOptions = false,
-        description = "train, evaluate and summarise the networks of this project",
+        description = "AlexNet (and LeNet-5) on Fashion-MNIST and ImageNet: the commands below",
         footer = {"run 'alexnet <command> --help' for the flags of a command (defaults shown are read from the presets)",
             "exit codes: 0 done, 1 failed, 2 usage, 130 interrupted"})
 public final class Main implements Callable<Integer> {

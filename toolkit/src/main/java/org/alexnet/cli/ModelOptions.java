@@ -1,6 +1,8 @@
 package org.alexnet.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.alexnet.model.ActivationKind;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "NAME", converter = Values.Model.class, completionCandidates = Values.ModelNames.class,
-            description = "${COMPLETION-CANDIDATES} (default: alexnet-fashion on fashion-mnist, alexnet on imagenet and for summary)")
+            description = "${COMPLETION-CANDIDATES} (default: ${bundle:model.default-fashion} on fashion-mnist,"
+                    + " ${bundle:model.default} on imagenet and for summary)")
     ModelSpec.Variant model;
 
     @Option(names = "--towers", paramLabel = "1|2", description = "the paper's two GPU towers or one (default: ${bundle:model.towers})")
@@ -32,7 +35,7 @@ final class ModelOptions {
     @Option(names = "--dropout", paramLabel = "X", description = "dropout rate in the classifier (default: ${bundle:model.dropout})")
     Float dropout;
 
-    @Option(names = "--paper-init", description = "N(0, 0.01) weights and the paper's biases (default: ${bundle:model.init})")
+    @Option(names = "--paper-init", description = "the paper's Gaussian weights and biases (default: ${bundle:model.init})")
     boolean paperInit;
 
     @Option(names = "--default-init", description = "DJL's default initialisation instead (learns sooner in short runs)")
@@ -44,7 +47,45 @@ final class ModelOptions {
 
     /** The network asked for, {@code fallback} when --model is not given. */
     ModelSpec spec(ModelSpec.Variant fallback, int classes, int channels) {
-        return apply(ModelSpec.of(variant(fallback), classes, channels));
+        ModelSpec.Variant v = variant(fallback);
+        List<String> ignored = ignoredBy(v);
+        if (!ignored.isEmpty()) {
+            throw new UsageException(ignored.get(0) + " does not apply to --model " + v.id() + " ("
+                    + (v == ModelSpec.Variant.LENET ? "LeNet-5 is fixed: sigmoid, average pooling, no dropout"
+                            : "torchvision's network takes only --dropout")
+                    + "): drop it");
+        }
+        return apply(ModelSpec.of(v, classes, channels));
+    }
+
+    /** The flags given that {@code variant}'s network does not use, so a run would record what it did not train. */
+    private List<String> ignoredBy(ModelSpec.Variant variant) {
+        if (variant != ModelSpec.Variant.LENET && variant != ModelSpec.Variant.ALEXNET_TORCHVISION) {
+            return List.of();
+        }
+        List<String> given = new ArrayList<>();
+        if (towers != null) {
+            given.add("--towers");
+        }
+        if (noLrn) {
+            given.add("--no-lrn");
+        }
+        if (overlappingPooling != null) {
+            given.add("--pooling");
+        }
+        if (activation != null) {
+            given.add("--activation");
+        }
+        if (dropout != null && variant == ModelSpec.Variant.LENET) {
+            given.add("--dropout");
+        }
+        if (paperInit) {
+            given.add("--paper-init");
+        }
+        if (defaultInit) {
+            given.add("--default-init");
+        }
+        return given;
     }
 
     /** {@code spec} with the flags given applied. */

@@ -209,8 +209,7 @@ final class Runs {
             EngineOptions.Selection engine, PrintStream out) throws IOException, TranslateException {
         Recipe recipe = saved.recipe().toBuilder()
                 .batchSize(batch != null ? batch : saved.recipe().getBatchSize()).build();
-        ImageNetData run = ImageNetData.builder().setLayout(layout)
-                .optPixelScale(Float.parseFloat(saved.state().dataset().getOrDefault(ImageNetData.PIXEL_SCALE, "1")))
+        ImageNetData run = ImageNetData.from(saved.state(), layout.getRoot()).setLayout(layout)
                 .optReporter(m -> out.println(m)).build();
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
             out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), saved.spec(), saved.state().epoch());

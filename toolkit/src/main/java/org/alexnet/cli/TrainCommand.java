@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Map;
-import java.util.Properties;
 import org.alexnet.train.ImageNetData;
+import org.alexnet.train.Preset;
 import org.alexnet.train.RunState;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.FashionMnist;
@@ -88,8 +88,8 @@ final class TrainCommand extends Subcommand {
 
         @Option(names = "--schedule", paramLabel = "NAME", converter = Values.Schedule.class,
                 completionCandidates = Values.ScheduleNames.class,
-                description = {"${COMPLETION-CANDIDATES}: plateau divides the learning rate by 10 when test accuracy"
-                        + " stops improving, as the paper (${bundle:recipe.schedule})"})
+                description = {"${COMPLETION-CANDIDATES}: plateau divides the learning rate by ${bundle:recipe.lr-divisor} when"
+                        + " test accuracy stops improving, as the paper (${bundle:recipe.schedule})"})
         Recipe.Schedule schedule;
 
         @Option(names = "--patience", paramLabel = "N", description = "plateau epochs before dividing the learning rate"
@@ -97,8 +97,9 @@ final class TrainCommand extends Subcommand {
         Integer patience;
 
         @Option(names = "--resolution", paramLabel = "N", converter = Values.Resolution.class,
-                description = {"input side in pixels; AlexNet needs >= 67, LeNet takes 28; refused when the estimated"
-                        + " memory exceeds the machine's (${bundle:recipe.resolution})"})
+                description = {"input side in pixels; AlexNet needs >= ${bundle:model.alexnet-min-size}, LeNet takes"
+                        + " ${bundle:model.lenet-size}; refused when the estimated memory exceeds the machine's"
+                        + " (${bundle:recipe.resolution})"})
         Integer resolution;
 
         @Option(names = "--subset", paramLabel = "N", description = "training images, class-balanced, 0 = all (${bundle:recipe.subset})")
@@ -114,9 +115,6 @@ final class TrainCommand extends Subcommand {
         /** {@code base} with the flags given applied. */
         Recipe apply(Recipe base, ModelSpec spec) {
             Recipe.Builder b = base.toBuilder();
-            if (spec.getVariant() == ModelSpec.Variant.LENET) {
-                b.resolution(FashionMnist.IMAGE_SIZE);
-            }
             if (epochs != null) {
                 b.epochs(epochs);
             }
@@ -167,9 +165,10 @@ final class TrainCommand extends Subcommand {
         boolean noLighting;
 
         @Option(names = "--pixel-scale", paramLabel = "X", converter = Values.Positive.class, description = {
-            "multiply inputs by X (default 1: the paper's 0..255 values; 0.0039 = 1/255 with --default-init learns"
-                    + " sooner in short runs; both are the defaults for training sets under 50,000 images, where the"
-                    + " paper's init diverges)"})
+            "multiply inputs by X (default ${bundle:imagenet.pixel-scale}: the paper's 0..255 values;"
+                    + " ${bundle:imagenet.small-set-scale} with --default-init learns sooner in short runs; both are the"
+                    + " defaults for training sets under ${bundle:imagenet.small-set} images, where the paper's init"
+                    + " diverges)"})
         Float pixelScale;
 
         @Option(names = "--statistics", paramLabel = "FILE",
@@ -308,7 +307,8 @@ final class TrainCommand extends Subcommand {
         } else {
             spec = model.spec(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
             RecipeOptions r = recipeFlags();
-            recipe = r.apply(Runs.preset(r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())), spec);
+            recipe = r.apply(presetFor(spec, r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())),
+                    spec);
         }
         Runs.checkFits(spec, recipe);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
@@ -316,21 +316,34 @@ final class TrainCommand extends Subcommand {
         }
     }
 
+    /** The preset's recipe for the network: LeNet trains with the preset's LeNet counterpart (its 28 px, lr, schedule). */
+    private static Recipe presetFor(ModelSpec spec, String name) {
+        Recipe alexNet = Runs.preset(name);
+        if (spec.getVariant() != ModelSpec.Variant.LENET) {
+            return alexNet;
+        }
+        String lenet = "lenet-" + name;
+        List<String> presets = Arrays.stream(Preset.values()).map(Preset::id).filter(id -> id.startsWith("lenet-"))
+                .map(id -> id.substring("lenet-".length())).toList();
+        if (!presets.contains(name)) {
+            throw new UsageException("--model lenet has no --preset " + name + ": use " + String.join(", ", presets));
+        }
+        return Preset.named(lenet).recipe();
+    }
+
     /** Recipe property → the flag that sets it, for those that cannot change on --resume. */
     private static final Map<String, String> FROZEN_RECIPE = Map.of(
-            "batchSize", "batch", "momentum", "momentum", "weightDecay", "weight-decay", "resolution", "resolution",
-            "trainSubset", "subset", "testSubset", "test-subset", "seed", "seed");
+            "batchSize", "batch", "weightDecay", "weight-decay", "trainSubset", "subset", "testSubset", "test-subset");
 
-    /** The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is refused. */
+    /**
+     * The resumed run's recipe with {@link #RESUMABLE} applied; a flag that would change the rest is
+     * refused (the rule is {@link RunState#checkResumableWith}, which Training applies too).
+     */
     private Recipe resumedRecipe(ModelSpec spec, RunState saved, Path dir) {
-        Recipe before = saved.recipe();
-        Recipe asked = recipeFlags().apply(before, spec);
-        Properties b = before.toProperties();
-        Properties a = asked.toProperties();
-        for (var e : FROZEN_RECIPE.entrySet()) {
-            if (!a.getProperty(e.getKey()).equals(b.getProperty(e.getKey()))) {
-                throw frozen(e.getValue(), dir, b.getProperty(e.getKey()));
-            }
+        Recipe asked = recipeFlags().apply(saved.recipe(), spec);
+        RunState.Change change = saved.frozenChange(spec, asked);
+        if (change != null) {
+            throw frozen(FROZEN_RECIPE.getOrDefault(change.setting(), change.setting()), dir, change.saved());
         }
         int done = saved.epoch();
         if (asked.getEpochs() < done) {
@@ -340,16 +353,11 @@ final class TrainCommand extends Subcommand {
         return asked;
     }
 
-    /** Training sets smaller than this get --default-init and {@link #SMALL_SET_PIXEL_SCALE} by default. */
-    static final int SMALL_TRAINING_SET = 50_000;
-    static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
-
     private void trainImageNet(EngineOptions.Selection selection, Path dir, RunState saved) throws Exception {
         ImageNetOptions f = imagenetFlags();
         // A resumed run continues with what it started with: data folder, classes, recipe, model.
-        Map<String, String> savedMeta = saved == null ? Map.of() : saved.dataset();
-        Path root = data.dataDir != null ? data.dataDir
-                : savedMeta.get(ImageNetData.DATA_ROOT) != null ? Path.of(savedMeta.get(ImageNetData.DATA_ROOT)) : null;
+        ImageNetData.Facts savedData = saved == null ? null : saved.imageNet();
+        Path root = savedData != null ? savedData.rootOr(data.dataDir) : data.dataDir;
         if (root == null) {
             throw new UsageException("--dataset imagenet needs --data-dir DIR, the folder holding train/ and val/"
                     + " (see datasets/README.md; 'alexnet sample --output DIR' writes a small one)");
@@ -362,21 +370,24 @@ final class TrainCommand extends Subcommand {
         ImageNetLayout layout;
         ModelSpec spec;
         Recipe recipe;
-        boolean lighting = !f.noLighting;
-        float pixelScale = f.pixelScale != null ? f.pixelScale : 1f;
+        boolean lighting = f.noLighting ? false : ImageNetData.DEFAULT_LIGHTING;
+        float pixelScale = f.pixelScale != null ? f.pixelScale : ImageNetData.DEFAULT_PIXEL_SCALE;
+        Path statisticsFile = f.statistics;
+        int statisticsImages = f.statisticsImages != null ? f.statisticsImages : ImageNetData.DEFAULT_STATISTICS_IMAGES;
         if (saved != null) {
             spec = model.resumed(saved.spec().toProperties(), dir);
             recipe = resumedRecipe(spec, saved, dir);
-            boolean savedLighting = Boolean.parseBoolean(savedMeta.getOrDefault(ImageNetData.LIGHTING, "true"));
-            float savedScale = Float.parseFloat(savedMeta.getOrDefault(ImageNetData.PIXEL_SCALE, "1"));
-            if (f.noLighting && savedLighting) {
+            if (f.noLighting && savedData.lighting()) {
                 throw frozen("no-lighting", dir, "lighting=true");
             }
-            if (f.pixelScale != null && pixelScale != savedScale) {
-                throw frozen("pixel-scale", dir, "pixel_scale=" + savedScale);
+            if (f.pixelScale != null && pixelScale != savedData.pixelScale()) {
+                throw frozen("pixel-scale", dir, "pixel_scale=" + savedData.pixelScale());
             }
-            lighting = savedLighting;
-            pixelScale = savedScale;
+            lighting = savedData.lighting();
+            pixelScale = savedData.pixelScale();
+            // The same mean image as before: the recorded statistics unless told where they are now.
+            statisticsImages = f.statisticsImages != null ? f.statisticsImages : savedData.statisticsImages();
+            statisticsFile = f.statistics != null ? f.statistics : savedData.statisticsFile();
             layout = ImageNetLayout.read(root, spec.getClasses(), out::println);
             if (layout.getClassCount() != spec.getClasses()) {
                 throw new DatasetException(root, "the run in " + dir + " has " + spec.getClasses() + " classes but "
@@ -390,23 +401,22 @@ final class TrainCommand extends Subcommand {
                         + layout.getClassCount() + " classes");
             }
             spec = model.spec(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3);
-            int images = layout.getTrainFiles().size();
-            if (images < SMALL_TRAINING_SET) {
-                // The paper's N(0, 0.01) weights on 0..255 inputs need ImageNet's size: on the README's
-                // 1,000-image sample they diverged at epoch 4. Defaults only; flags still decide.
+            if (ImageNetData.isSmall(layout)) {
+                // ImageNetData's small-set defaults; flags still decide.
                 List<String> chosen = new ArrayList<>();
                 if (!model.initGiven()) {
-                    spec.options().optPaperInit(false);
+                    spec.options().optPaperInit(ImageNetData.defaultPaperInit(layout));
                     chosen.add("--default-init");
                 }
                 if (f.pixelScale == null) {
-                    pixelScale = SMALL_SET_PIXEL_SCALE;
-                    chosen.add("--pixel-scale " + SMALL_SET_PIXEL_SCALE);
+                    pixelScale = ImageNetData.defaultPixelScale(layout);
+                    chosen.add("--pixel-scale " + pixelScale);
                 }
                 if (!chosen.isEmpty()) {
                     out.printf(Locale.ROOT, "note: %,d training images, fewer than %,d: %s by default, as the paper's"
                             + " initialisation on 0..255 inputs diverges on small sets (--paper-init --pixel-scale 1"
-                            + " gives the paper's)%n", images, SMALL_TRAINING_SET, String.join(" ", chosen));
+                            + " gives the paper's)%n", layout.getTrainFiles().size(), ImageNetData.SMALL_TRAINING_SET,
+                            String.join(" ", chosen));
                 }
             }
             if (spec.getVariant() != ModelSpec.Variant.ALEXNET) {
@@ -416,7 +426,7 @@ final class TrainCommand extends Subcommand {
         }
         Runs.checkFits(spec, recipe);
         Runs.ImageNetSettings settings = new Runs.ImageNetSettings(layout, lighting, pixelScale, f.threads,
-                f.statisticsImages != null ? f.statisticsImages : Runs.DEFAULT_STATISTICS_IMAGES, f.statistics, !f.noTenCrop);
+                statisticsImages, statisticsFile, !f.noTenCrop);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
             Runs.trainImageNet(spec, recipe, settings, selection, dir, saved != null, ctrlC.signal, out);
         }

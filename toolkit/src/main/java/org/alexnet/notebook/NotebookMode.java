@@ -90,9 +90,9 @@ public enum NotebookMode {
         return this == SMOKE ? smoke : this == WORKSHOP ? workshop : full;
     }
 
-    /** Test images for the final evaluation (notebook 03): all 10,000 except in SMOKE mode (0 = all). */
+    /** Test images for the final evaluation (notebook 03): all 10,000 except in SMOKE mode, {@link Preset#SMOKE}'s (0 = all). */
     public int evaluationImages() {
-        return this == SMOKE ? 250 : 0;
+        return this == SMOKE ? Preset.SMOKE.recipe().getTestSubset() : 0;
     }
 
     /** Training images searched for nearest neighbours (notebook 05); their fc7 features stay in memory. */

@@ -102,17 +102,20 @@ public final class TrainedModel implements AutoCloseable {
         InputPipeline input;
         List<String> names;
         if (ImageNetData.NAME.equals(state.datasetName())) {
-            Path root = Path.of(state.dataset().getOrDefault(ImageNetData.DATA_ROOT, ""));
-            ImageNetLayout layout = Files.isDirectory(root) ? ImageNetLayout.read(root, spec.getClasses()) : null;
+            ImageNetData.Facts facts = state.imageNet();
+            Path root = facts.root();
+            ImageNetLayout layout = root != null && Files.isDirectory(root) ? ImageNetLayout.read(root, spec.getClasses()) : null;
+            if (statistics == null && facts.statisticsFile() != null && Files.exists(facts.statisticsFile())) {
+                statistics = facts.statisticsFile(); // the file the run was given
+            }
             if (statistics == null && layout == null) {
                 throw new IOException("the run's ImageNet folder " + root + " is not here: pass its statistics file"
                         + " (alexnet-statistics-*.bin) so predictions subtract the mean image it was trained with");
             }
             int scale = ImageNetData.scaleFor(resolution);
             DatasetStatistics stats = statistics != null ? DatasetStatistics.read(statistics)
-                    : ImageNetData.builder().setLayout(layout).build().statistics(recipe);
-            input = InputPipeline.meanImage(resolution, scale, stats.getMean(),
-                    Float.parseFloat(state.dataset().getOrDefault(ImageNetData.PIXEL_SCALE, "1")));
+                    : ImageNetData.from(state, root).setLayout(layout).build().statistics(recipe);
+            input = InputPipeline.meanImage(resolution, scale, stats.getMean(), facts.pixelScale());
             names = layout != null ? layout.getClassNames() : numbered(spec.getClasses());
         } else {
             input = InputPipeline.grey(resolution);

@@ -13,9 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.alexnet.files.AtomicFiles;
@@ -246,10 +244,29 @@ public final class Checkpoint {
     private static final String RECIPE = "recipe.";
     private static final String LR = "lr.";
     private static final String PARTIAL = "partial.";
+    // Facts about the data, under META beside the spec's keys.
+    private static final String DATASET = "dataset";
+    private static final String DATA_ROOT = "data_root";
+    private static final String LIGHTING = "lighting";
+    private static final String PIXEL_SCALE = "pixel_scale";
+    private static final String STATISTICS_FILE = "statistics_file";
+    private static final String STATISTICS_IMAGES = "statistics_images";
 
     private static Properties toProperties(RunState s) {
         Properties p = new Properties();
-        s.dataset().forEach((k, v) -> p.setProperty(META + k, v));
+        p.setProperty(META + DATASET, s.datasetName());
+        ImageNetData.Facts data = s.imageNet();
+        if (data != null) {
+            if (data.root() != null) {
+                p.setProperty(META + DATA_ROOT, data.root().toString());
+            }
+            p.setProperty(META + LIGHTING, Boolean.toString(data.lighting()));
+            p.setProperty(META + PIXEL_SCALE, Float.toString(data.pixelScale()));
+            if (data.statisticsFile() != null) {
+                p.setProperty(META + STATISTICS_FILE, data.statisticsFile().toString());
+            }
+            p.setProperty(META + STATISTICS_IMAGES, Integer.toString(data.statisticsImages()));
+        }
         s.spec().toProperties().forEach((k, v) -> p.setProperty(META + k, v.toString()));
         s.recipe().toProperties().forEach((k, v) -> p.setProperty(RECIPE + k, v.toString()));
         LearningRateSchedule.State lr = s.schedule();
@@ -276,10 +293,21 @@ public final class Checkpoint {
         try {
             Properties meta = withPrefix(p, META);
             ModelSpec spec = ModelSpec.fromProperties(meta);
-            Map<String, String> dataset = new TreeMap<>();
-            Properties specKeys = spec.toProperties();
-            meta.stringPropertyNames().stream().filter(k -> !specKeys.containsKey(k))
-                    .forEach(k -> dataset.put(k, meta.getProperty(k)));
+            String dataset = meta.getProperty(DATASET, RunState.DEFAULT_DATASET);
+            ImageNetData.Facts data = null;
+            if (ImageNetData.NAME.equals(dataset)) {
+                // Checkpoints written before a fact was recorded had the defaults of that time.
+                String root = meta.getProperty(DATA_ROOT);
+                String statistics = meta.getProperty(STATISTICS_FILE);
+                data = new ImageNetData.Facts(root == null ? null : Path.of(root),
+                        Boolean.parseBoolean(meta.getProperty(LIGHTING, Boolean.toString(ImageNetData.DEFAULT_LIGHTING))),
+                        meta.getProperty(PIXEL_SCALE) == null ? ImageNetData.DEFAULT_PIXEL_SCALE
+                                : Float.parseFloat(meta.getProperty(PIXEL_SCALE)),
+                        statistics == null ? null : Path.of(statistics),
+                        meta.getProperty(STATISTICS_IMAGES) == null ? ImageNetData.DEFAULT_STATISTICS_IMAGES
+                                : Integer.parseInt(meta.getProperty(STATISTICS_IMAGES)),
+                        spec.getClasses());
+            }
             Recipe recipe = Recipe.fromProperties(withPrefix(p, RECIPE));
             LearningRateSchedule.State lr = new LearningRateSchedule.State(
                     Float.parseFloat(p.getProperty(LR + "current")), Double.parseDouble(p.getProperty(LR + "best")),
@@ -292,7 +320,7 @@ public final class Checkpoint {
                             Long.parseLong(p.getProperty(PARTIAL + "seen")),
                             Double.parseDouble(p.getProperty(PARTIAL + "seconds")));
             return new RunState(spec, recipe, Integer.parseInt(p.getProperty(EPOCH)), History.fromCsv(p.getProperty(HISTORY)),
-                    lr, partial, dataset, p.getProperty(ENGINE, ""));
+                    lr, partial, dataset, data, p.getProperty(ENGINE, ""));
         } catch (RuntimeException e) {
             throw new CheckpointException(file + " does not describe a run this toolkit can read (" + e.getMessage()
                     + "): train again, or use the toolkit version that wrote it", e);

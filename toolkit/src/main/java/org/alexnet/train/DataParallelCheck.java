@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
@@ -19,17 +18,20 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.alexnet.engine.Engines;
 import org.alexnet.model.AlexNet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Data-parallel training against one device on the same batches: the d2l network without dropout
  * (so both runs compute the same function), the same initial weights (same seed, same first
  * device), the same seeded synthetic batches, the paper's optimiser. Each batch is split over the
- * devices as DJL's {@code EasyTrain} splits it and the summed gradients are averaged, so the losses
- * must agree up to floating-point reduction order. Run by {@code scripts/gpu-check.sh} on a machine
+ * devices by {@link Training}'s own batch step (as DJL's {@code EasyTrain} splits it) and the summed
+ * gradients are averaged, so the losses must agree up to floating-point reduction order. Run by {@code scripts/gpu-check.sh} on a machine
  * with two or more GPUs:
  *
  * <pre>
- * java -cp alexnet-toolkit-*-gpu.jar org.alexnet.train.DataParallelCheck [--engine NAME] [--steps 20]
+ * java -cp alexnet-toolkit-*-gpu.jar org.alexnet.train.DataParallelCheck [--engine NAME] [--steps 20] [--batch N] [--resolution N]
  * </pre>
  */
 public final class DataParallelCheck {
@@ -42,7 +44,7 @@ public final class DataParallelCheck {
     /** The mean loss of each step, training on {@code devices} (the batch split over them). */
     public static double[] losses(Engine engine, Device[] devices, int steps, int batch, int resolution, long seed) {
         engine.setRandomSeed((int) seed);
-        Recipe recipe = Recipe.paper();
+        Recipe recipe = PRESET.recipe();
         double[] losses = new double[steps];
         try (Model model = Model.newInstance("data-parallel-check", devices[0], engine.getEngineName());
                 PaperSgd sgd = PaperSgd.builder()
@@ -71,17 +73,10 @@ public final class DataParallelCheck {
                         }
                         Batch whole = new Batch(m, new NDList(m.create(pixels, input)), new NDList(m.create(labels)),
                                 batch, Batchifier.STACK, Batchifier.STACK, s, steps);
-                        double total = 0;
-                        try (GradientCollector collector = trainer.newGradientCollector()) {
-                            for (Batch part : whole.split(trainer.getDevices(), false)) {
-                                NDList predictions = trainer.forward(part.getData());
-                                NDArray loss = trainer.getLoss().evaluate(part.getLabels(), predictions);
-                                total += loss.getFloat() * part.getSize();
-                                collector.backward(loss);
-                            }
-                        }
+                        // The training loop's own step: the same split, forward, loss and backward.
+                        NDArray lossSum = Training.trainBatch(trainer, whole)[0];
                         trainer.step();
-                        losses[s] = total / batch;
+                        losses[s] = lossSum.getFloat() / batch;
                     }
                 }
             }
@@ -98,23 +93,45 @@ public final class DataParallelCheck {
         return max;
     }
 
-    public static void main(String[] args) {
-        String engineName = null;
+    /** The command line; the batch and resolution default to {@link #PRESET}'s. */
+    @Command(name = "DataParallelCheck", sortOptions = false,
+            description = "compares training on one GPU with training on all of them, batch by batch")
+    static final class Options {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
+        @Option(names = "--engine", paramLabel = "NAME", description = "the engine (default: the toolkit's rule)")
+        String engine;
+
+        @Option(names = "--steps", paramLabel = "N", description = "training steps (default: ${DEFAULT-VALUE})")
         int steps = 20;
-        int batch = 128;
-        int resolution = 224;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--engine" -> engineName = args[i + 1];
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
-                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
-                case "--resolution" -> resolution = Integer.parseInt(args[i + 1]);
-                default -> {
-                    System.err.println("data-parallel check: unknown flag " + args[i] + " (--engine, --steps, --batch, --resolution)");
-                    System.exit(2);
-                }
+
+        @Option(names = "--batch", paramLabel = "N", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batch = PRESET.recipe().getBatchSize();
+
+        @Option(names = "--resolution", paramLabel = "N", description = "input side in pixels (default: ${DEFAULT-VALUE})")
+        int resolution = PRESET.recipe().getResolution();
+    }
+
+    /** The recipe the check's network trains with: the d2l network's. */
+    static final Preset PRESET = Preset.D2L;
+
+    public static void main(String[] args) {
+        Options o = new Options();
+        CommandLine cli = new CommandLine(o);
+        try {
+            if (cli.parseArgs(args).isUsageHelpRequested()) {
+                cli.usage(System.out);
+                System.exit(0);
             }
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("data-parallel check: " + e.getMessage() + " (--help lists the flags)");
+            System.exit(2);
         }
+        String engineName = o.engine;
+        int steps = o.steps;
+        int batch = o.batch;
+        int resolution = o.resolution;
         Engines.Choice choice = Engines.choose(engineName, -1);
         choice.notes().forEach(n -> System.out.println("note: " + n));
         Device[] all = choice.devices();

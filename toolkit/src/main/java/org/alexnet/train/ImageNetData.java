@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.imagenet.DatasetStatistics;
@@ -46,10 +44,68 @@ public final class ImageNetData implements TrainingData {
     /** Images used for the mean image and PCA unless told otherwise (a seeded sample of train/). */
     public static final int DEFAULT_STATISTICS_IMAGES = 10_000;
 
-    /** {@link #metadata()} keys a resumed run reads back. */
-    public static final String DATA_ROOT = "data_root";
-    public static final String LIGHTING = "lighting";
-    public static final String PIXEL_SCALE = "pixel_scale";
+    /** PCA lighting unless told otherwise (the paper's); also what a checkpoint that does not record it had. */
+    public static final boolean DEFAULT_LIGHTING = true;
+
+    /** The input scale unless told otherwise (the paper's 0..255 values); also what an unrecorded checkpoint had. */
+    public static final float DEFAULT_PIXEL_SCALE = 1f;
+
+    /**
+     * Training sets smaller than this get DJL's default initialisation and {@link #SMALL_SET_PIXEL_SCALE}
+     * unless told otherwise: the paper's N(0, 0.01) weights on 0..255 inputs need ImageNet's size (on
+     * the README's 1,000-image sample they diverged at epoch 4).
+     */
+    public static final int SMALL_TRAINING_SET = 50_000;
+
+    /** The input scale of a small training set: 0..255 pixels become 0..1. */
+    public static final float SMALL_SET_PIXEL_SCALE = 1f / 255;
+
+    /** Whether {@code layout}'s training split is under {@link #SMALL_TRAINING_SET} images. */
+    public static boolean isSmall(ImageNetLayout layout) {
+        return layout.getTrainFiles().size() < SMALL_TRAINING_SET;
+    }
+
+    /** The pixel scale for training on {@code layout} unless told otherwise: the paper's 1, or 1/255 on a small set. */
+    public static float defaultPixelScale(ImageNetLayout layout) {
+        return isSmall(layout) ? SMALL_SET_PIXEL_SCALE : DEFAULT_PIXEL_SCALE;
+    }
+
+    /** Whether a network trained on {@code layout} gets the paper's initialisation unless told otherwise (not on a small set). */
+    public static boolean defaultPaperInit(ImageNetLayout layout) {
+        return !isSmall(layout);
+    }
+
+    /**
+     * What a checkpoint records about an ImageNet run's data, so that --resume, evaluate and predict
+     * read the same images with the same mean image, lighting and scale ({@link #from}).
+     *
+     * @param root the folder holding train/ and val/, absolute (null: not recorded)
+     * @param lighting PCA colour lighting on training images
+     * @param pixelScale the factor inputs were multiplied by
+     * @param statisticsFile the mean image and PCA file the run was given (null: the default one, see
+     *     {@link #statistics})
+     * @param statisticsImages how many training images the statistics were computed from (0 = all)
+     * @param classes how many classes (the first ones, sorted by wnid) the run used
+     */
+    public record Facts(Path root, boolean lighting, float pixelScale, Path statisticsFile, int statisticsImages,
+            int classes) {
+
+        /**
+         * {@code override} if given, else the recorded folder.
+         *
+         * @throws IllegalArgumentException when neither is known, saying to pass --data-dir
+         */
+        public Path rootOr(Path override) {
+            if (override != null) {
+                return override;
+            }
+            if (root == null) {
+                throw new IllegalArgumentException("the checkpoint does not record its ImageNet folder:"
+                        + " pass --data-dir DIR, the folder holding the train/ and val/ it was trained on");
+            }
+            return root;
+        }
+    }
 
     private final ImageNetLayout layout;
     private final int threads;
@@ -73,10 +129,11 @@ public final class ImageNetData implements TrainingData {
         reporter = reporterSet ? b.reporter : message -> {};
     }
 
+    /** Sets where messages go for one run (null: nowhere, after it); a reporter given to the builder stays. */
     @Override
     public synchronized void reportTo(Consumer<String> messages) {
         if (!reporterSet) {
-            reporter = messages;
+            reporter = messages != null ? messages : message -> {};
         }
     }
 
@@ -112,14 +169,29 @@ public final class ImageNetData implements TrainingData {
         }
     }
 
-    @Override
-    public Map<String, String> metadata() {
-        Map<String, String> m = new TreeMap<>();
-        m.put(DATASET, NAME);
-        m.put(DATA_ROOT, layout.getRoot().toAbsolutePath().normalize().toString());
-        m.put(LIGHTING, Boolean.toString(lighting));
-        m.put(PIXEL_SCALE, Float.toString(pixelScale));
-        return m;
+    /** What checkpoints record about these data. */
+    public Facts facts() {
+        return new Facts(layout.getRoot().toAbsolutePath().normalize(), lighting, pixelScale,
+                statisticsFile == null ? null : statisticsFile.toAbsolutePath().normalize(), statisticsImages,
+                layout.getClassCount());
+    }
+
+    /**
+     * A builder set up as the run that wrote {@code state} was (folder, classes, lighting, pixel
+     * scale, statistics file and images), for resuming or evaluating it; {@code root} replaces the
+     * recorded folder when given (the data moved).
+     *
+     * @throws IllegalArgumentException when {@code state} is not an ImageNet run, or its folder is not
+     *     recorded and {@code root} is null
+     */
+    public static Builder from(RunState state, Path root) {
+        Facts f = state.imageNet();
+        if (f == null) {
+            throw new IllegalArgumentException("the run trained on " + state.datasetName() + ", not " + NAME);
+        }
+        return builder().setRoot(f.rootOr(root)).optMaxClasses(f.classes()).optLighting(f.lighting())
+                .optPixelScale(f.pixelScale()).optStatisticsFile(f.statisticsFile())
+                .optStatisticsImages(f.statisticsImages());
     }
 
     /**
@@ -130,10 +202,11 @@ public final class ImageNetData implements TrainingData {
     public synchronized DatasetStatistics statistics(Recipe recipe) throws IOException {
         int scale = scaleFor(recipe.getResolution());
         if (statistics == null || statisticsScale != scale) {
-            ImageNet plain = dataset(recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0,
-                    EpochShuffleSampler.sequential(1), false);
-            statistics = DatasetStatistics.loadOrCompute(statisticsPath(scale), plain, statisticsImages,
-                    recipe.getSeed(), reporter);
+            try (ImageNet plain = dataset(recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0,
+                    EpochShuffleSampler.sequential(1), false)) {
+                statistics = DatasetStatistics.loadOrCompute(statisticsPath(scale), plain, statisticsImages,
+                        recipe.getSeed(), reporter);
+            }
             statisticsScale = scale;
         }
         return statistics;
@@ -215,8 +288,8 @@ public final class ImageNetData implements TrainingData {
         private ImageNetLayout layout;
         private int maxClasses;
         private int threads;
-        private boolean lighting = true;
-        private float pixelScale = 1f;
+        private boolean lighting = DEFAULT_LIGHTING;
+        private float pixelScale = DEFAULT_PIXEL_SCALE;
         private Path statisticsFile;
         private int statisticsImages = DEFAULT_STATISTICS_IMAGES;
         private Consumer<String> reporter;
@@ -256,7 +329,7 @@ public final class ImageNetData implements TrainingData {
             return this;
         }
 
-        /** Where the mean image and PCA are cached. */
+        /** Where the mean image and PCA are cached (null: the default, see {@link ImageNetData#statistics}). */
         public Builder optStatisticsFile(Path file) {
             this.statisticsFile = file;
             return this;

@@ -5,12 +5,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A request, from any thread, that a running training stops after the current batch and saves a
- * checkpoint that resumes exactly there (see {@link Training.Builder#optStopSignal}).
+ * checkpoint that resumes exactly there (see {@link Training.Builder#optStopSignal}). One signal
+ * serves one training.
  */
 public final class StopSignal implements AutoCloseable {
 
     private volatile boolean requested;
     private volatile boolean running;
+    private volatile boolean used;
     private final CountDownLatch finished = new CountDownLatch(1);
     private Thread hook;
 
@@ -56,8 +58,14 @@ public final class StopSignal implements AutoCloseable {
      * Called by the training before its first batch.
      *
      * @throws TrainingInterruptedException when the stop was requested before the training began
+     * @throws IllegalStateException when the signal already served a training (its request and its
+     *     "finished" are for that one)
      */
     void begin() {
+        if (used) {
+            throw new IllegalStateException("this StopSignal already served a training: give each fit() a new one");
+        }
+        used = true;
         running = true;
         if (requested) {
             finish();

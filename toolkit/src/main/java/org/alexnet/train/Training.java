@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
+import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -15,6 +16,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.loss.Loss;
@@ -69,7 +72,11 @@ public final class Training {
     private final Device[] devices;
     private final List<ProgressListener> listeners;
     private final List<TrainingListener> djlListeners;
-    private final StopSignal stop;
+    private final List<Evaluator> evaluators;
+    private final Metrics metrics;
+    private final StopSignal givenStop;
+    /** The run's signal: the one given, else a new one per {@link #fit()}. */
+    private StopSignal stop;
 
     private Training(Builder b) {
         model = b.model;
@@ -83,7 +90,9 @@ public final class Training {
         devices = b.devices != null ? b.devices : model.getNDManager().getEngine().getDevices();
         listeners = List.copyOf(b.listeners);
         djlListeners = List.copyOf(b.djlListeners);
-        stop = b.stop != null ? b.stop : new StopSignal();
+        evaluators = b.evaluators.isEmpty() ? List.of(new Accuracy()) : List.copyOf(b.evaluators);
+        metrics = b.metrics != null ? b.metrics : boundedMetrics();
+        givenStop = b.stop;
     }
 
     public static Builder builder() {
@@ -99,6 +108,19 @@ public final class Training {
         Model model = Model.newInstance(spec.getVariant().id(), device, engine);
         model.setBlock(spec.build());
         return model;
+    }
+
+    /** Values kept per metric name by the default {@link Metrics}: every epoch's, the latest batches'. */
+    static final int METRICS_LIMIT = 10_000;
+
+    /**
+     * The trainer's metrics when none are given: DJL adds a value per batch for forward, backward and
+     * step times and per evaluator, so a limit keeps a long run's heap flat (a full list is cleared).
+     */
+    private static Metrics boundedMetrics() {
+        Metrics m = new Metrics();
+        m.setLimit(METRICS_LIMIT);
+        return m;
     }
 
     /** Initialises the model's block for one example of {@code inputShape}, unless already done. */
@@ -122,6 +144,7 @@ public final class Training {
      *     stays as it was
      */
     public History fit() throws IOException, TranslateException {
+        stop = givenStop != null ? givenStop : new StopSignal();
         stop.begin();
         try {
             return fitEpochs();
@@ -136,96 +159,111 @@ public final class Training {
         initialize(model, inputShape);
         Block block = model.getBlock();
         LearningRateSchedule schedule = new LearningRateSchedule(recipe);
-        PaperSgd optimizer = PaperSgd.builder()
+        ParameterNames names = new ParameterNames(block);
+        Path last = outputDir == null ? null : lastCheckpoint(outputDir);
+        List<ProgressListener> all = new ArrayList<>();
+        History history = new History();
+        boolean started = false;
+        // The optimiser is the first resource, so every failure below (a refused resume, a damaged
+        // checkpoint, data that cannot be read) closes it; and a run that started always ends.
+        try (PaperSgd optimizer = PaperSgd.builder()
                 .setLearningRateTracker(schedule)
                 .optMomentum(recipe.getMomentum())
                 .optWeightDecays(recipe.getWeightDecay())
                 .setRescaleGrad(1f / devices.length)
-                .build();
-        ParameterNames names = new ParameterNames(block);
-        History history = new History();
-        int startEpoch = 0;
-        RunState.PartialEpoch partial = null;
-        Path last = outputDir == null ? null : lastCheckpoint(outputDir);
-        if (resume && last != null && Files.exists(last)) {
-            Checkpoint.Header header = Checkpoint.read(last);
-            RunState saved = header.state();
-            header.restore(block, optimizer, model.getNDManager(), names);
-            schedule.restore(saved.schedule());
-            float before = saved.recipe().getLearningRate();
-            if (recipe.getLearningRate() != before) {
-                // A new learning rate given on resume (e.g. after a divergence) applies from here on.
-                schedule.setCurrent(recipe.getLearningRate());
-                notifyMessage(String.format(Locale.ROOT, "learning rate from now on: %.3g (the run started with %.3g)",
-                        recipe.getLearningRate(), before));
+                .build()) {
+            int startEpoch = 0;
+            RunState.PartialEpoch partial = null;
+            if (resume && last != null && Files.exists(last)) {
+                Checkpoint.Header header = Checkpoint.read(last);
+                RunState saved = header.state();
+                if (spec != null) {
+                    saved.checkResumableWith(spec, recipe);
+                }
+                header.restore(block, optimizer, model.getNDManager(), names);
+                schedule.restore(saved.schedule());
+                float before = saved.recipe().getLearningRate();
+                if (recipe.getLearningRate() != before) {
+                    // A new learning rate given on resume (e.g. after a divergence) applies from here on.
+                    schedule.setCurrent(recipe.getLearningRate());
+                    notifyMessage(String.format(Locale.ROOT, "learning rate from now on: %.3g (the run started with %.3g)",
+                            recipe.getLearningRate(), before));
+                }
+                history = saved.history();
+                startEpoch = saved.epoch();
+                partial = saved.partial();
+                notifyMessage(partial == null
+                        ? String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current())
+                        : String.format(Locale.ROOT, "resumed from %s (epoch %d, batch %d, lr %.3g)", last,
+                                partial.epoch(), partial.batches(), schedule.current()));
+            } else if (resume) {
+                notifyMessage("no checkpoint in " + outputDir + " yet: starting a new run");
             }
-            history = saved.history();
-            startEpoch = saved.epoch();
-            partial = saved.partial();
-            notifyMessage(partial == null
-                    ? String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current())
-                    : String.format(Locale.ROOT, "resumed from %s (epoch %d, batch %d, lr %.3g)", last,
-                            partial.epoch(), partial.batches(), schedule.current()));
-        } else if (resume) {
-            notifyMessage("no checkpoint in " + outputDir + " yet: starting a new run");
-        }
 
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(optimizer)
-                .optDevices(devices);
-        djlListeners.forEach(config::addTrainingListeners);
-        String description = String.format(
-                Locale.ROOT, "training %s on %s (%s %s), %s",
-                spec != null ? spec.getVariant().id() : "model", describe(devices), engine.getEngineName(),
-                engine.getVersion(), recipe);
-        int epochs = recipe.getEpochs();
-        int start = startEpoch;
-        // Checkpoints are written by a listener of their own, first, so a display never shows an epoch
-        // whose checkpoint is not on disk yet.
-        Checkpointer checkpointer = outputDir == null ? null : new Checkpointer(last, block, optimizer, names);
-        List<ProgressListener> all = new ArrayList<>();
-        if (checkpointer != null) {
-            all.add(checkpointer);
-        }
-        all.addAll(listeners);
-        all.forEach(l -> l.onStart(start, epochs, description));
-        data.reportTo(this::notifyMessage);
-        try (optimizer;
-                Splits splits = new Splits(data, recipe);
-                Trainer trainer = model.newTrainer(config)) {
-            trainer.initialize(new Shape(1).addAll(inputShape));
-            for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
-                EpochRecord record;
-                try {
-                    record = runEpoch(trainer, splits, epoch, schedule, partial);
-                } catch (Interrupted stop) {
-                    if (checkpointer == null) {
-                        throw new TrainingInterruptedException(String.format(Locale.ROOT,
-                                "training interrupted at epoch %d, batch %d (no output folder: nothing saved)",
-                                epoch, stop.partial.batches()));
-                    }
-                    checkpointer.save(state(epoch - 1, schedule, history, stop.partial));
-                    throw new TrainingInterruptedException(String.format(Locale.ROOT,
-                            "training interrupted at epoch %d, batch %d: saved %s; continue with --resume",
-                            epoch, stop.partial.batches(), last));
-                }
-                partial = null;
-                boolean dropped = schedule.endEpoch(epoch, record.validationAccuracy());
-                history.add(record);
-                History snapshot = history;
-                if (checkpointer != null) {
-                    checkpointer.next = state(epoch, schedule, history, null);
-                }
-                all.forEach(l -> l.onEpoch(record, snapshot, dropped));
-                trainer.notifyListeners(l -> l.onEpoch(trainer));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(optimizer)
+                    .optDevices(devices);
+            evaluators.forEach(config::addEvaluator);
+            djlListeners.forEach(config::addTrainingListeners);
+            String description = String.format(
+                    Locale.ROOT, "training %s on %s (%s %s), %s",
+                    spec != null ? spec.getVariant().id() : "model", describe(devices), engine.getEngineName(),
+                    engine.getVersion(), recipe);
+            int epochs = recipe.getEpochs();
+            int start = startEpoch;
+            // Checkpoints are written by a listener of their own, first, so a display never shows an epoch
+            // whose checkpoint is not on disk yet.
+            Checkpointer checkpointer = outputDir == null ? null : new Checkpointer(last, block, optimizer, names);
+            if (checkpointer != null) {
+                all.add(checkpointer);
             }
-            data.notes(splits.train).forEach(this::notifyMessage);
+            all.addAll(listeners);
+            // Sent before the data open: ImageNet's statistics can take minutes, and the display shows them.
+            started = true;
+            all.forEach(l -> l.onStart(start, epochs, description));
+            data.reportTo(this::notifyMessage); // for this run only: unset in the finally below
+            try (Splits splits = new Splits(data, recipe);
+                    Trainer trainer = model.newTrainer(config)) {
+                trainer.setMetrics(metrics);
+                trainer.initialize(new Shape(1).addAll(inputShape));
+                for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
+                    EpochRecord record;
+                    try {
+                        record = runEpoch(trainer, splits, epoch, schedule, partial);
+                    } catch (Interrupted stop) {
+                        if (checkpointer == null) {
+                            throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                                    "training interrupted at epoch %d, batch %d (no output folder: nothing saved)",
+                                    epoch, stop.partial.batches()));
+                        }
+                        checkpointer.save(state(epoch - 1, schedule, history, stop.partial));
+                        throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                                "training interrupted at epoch %d, batch %d: saved %s; continue with --resume",
+                                epoch, stop.partial.batches(), last));
+                    }
+                    partial = null;
+                    boolean dropped = schedule.endEpoch(epoch, record.validationAccuracy());
+                    history.add(record);
+                    History snapshot = history;
+                    if (checkpointer != null) {
+                        checkpointer.next = state(epoch, schedule, history, null);
+                    }
+                    all.forEach(l -> l.onEpoch(record, snapshot, dropped));
+                    trainer.notifyListeners(l -> l.onEpoch(trainer));
+                }
+                data.notes(splits.train).forEach(this::notifyMessage);
+            }
+            return history;
         } catch (UncheckedIOException e) {
             throw e.getCause(); // a checkpoint could not be written: its message says what to do
+        } finally {
+            data.reportTo(null);
+            if (started) {
+                // Also after a failure or a stop, so a live display does not stay "running".
+                History done = history;
+                all.forEach(l -> l.onEnd(done));
+            }
         }
-        History done = history;
-        all.forEach(l -> l.onEnd(done));
-        return history;
     }
 
     /** The run's training and validation sets, closed with the run when they hold resources (ImageNet's threads). */
@@ -268,7 +306,8 @@ public final class Training {
     }
 
     private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
-        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.metadata(),
+        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.name(),
+                data instanceof ImageNetData imageNet ? imageNet.facts() : null,
                 model.getNDManager().getEngine().getEngineName());
     }
 
@@ -469,6 +508,8 @@ public final class Training {
         private Device[] devices;
         private final List<ProgressListener> listeners = new ArrayList<>();
         private final List<TrainingListener> djlListeners = new ArrayList<>();
+        private final List<Evaluator> evaluators = new ArrayList<>();
+        private Metrics metrics;
 
         /**
          * The model (made by {@link Training#newModel}) and the spec its block was built from; the spec
@@ -557,6 +598,26 @@ public final class Training {
          */
         public Builder addTrainingListener(TrainingListener listener) {
             djlListeners.add(listener);
+            return this;
+        }
+
+        /**
+         * An evaluator DJL's {@link ai.djl.training.listener.EvaluatorTrainingListener} updates on every
+         * training and validation batch (with the loss, which DJL always adds). Default: {@link Accuracy},
+         * as under EasyTrain; evaluators cost nothing unless such a listener is added.
+         */
+        public Builder addEvaluator(Evaluator evaluator) {
+            evaluators.add(evaluator);
+            return this;
+        }
+
+        /**
+         * Where the trainer records DJL's metrics (timings, and the evaluators' values when an
+         * {@link ai.djl.training.listener.EvaluatorTrainingListener} is added); default: a new
+         * {@link Metrics} keeping at most {@value #METRICS_LIMIT} values per name.
+         */
+        public Builder optMetrics(Metrics metrics) {
+            this.metrics = metrics;
             return this;
         }
 

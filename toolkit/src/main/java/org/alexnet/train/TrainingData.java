@@ -4,19 +4,15 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.model.ModelSpec;
 
 /**
  * Where a {@link Training} gets its data: the training split for the recipe (shuffled per epoch by the
- * sampler Training owns), the validation split, and the facts about the data a checkpoint keeps so a
- * resumed run finds the same data. {@link FashionMnistData} and {@link ImageNetData} are the two.
+ * sampler Training owns) and the validation split. Checkpoints keep the data's name, and for
+ * {@link ImageNetData} its {@link ImageNetData.Facts}, so a resumed run finds the same data. {@link FashionMnistData} and {@link ImageNetData} are the two.
  */
 public interface TrainingData {
-
-    /** The {@link #metadata()} key of the dataset's name. */
-    String DATASET = "dataset";
 
     /** A short name stored in checkpoints: fashion-mnist, imagenet, ... */
     String name();
@@ -33,14 +29,10 @@ public interface TrainingData {
     /** The validation split, in file order, ready to iterate. */
     Dataset validationSet(Recipe recipe) throws IOException, TranslateException;
 
-    /** Facts about the data stored in checkpoints (always includes {@link #DATASET}). */
-    default Map<String, String> metadata() {
-        return Map.of(DATASET, name());
-    }
-
     /**
      * Where the data's own messages go (statistics progress, cache use) when they were not sent
-     * elsewhere; {@link Training} passes its listeners' {@code onMessage}.
+     * elsewhere; {@link Training} passes its listeners' {@code onMessage} for the run and null when
+     * it ends.
      */
     default void reportTo(java.util.function.Consumer<String> messages) {}
 

@@ -161,6 +161,32 @@ class CommandLineTest {
     }
 
     @Test
+    void optionsAVariantIgnoresAreRefusedAndLeNetGetsItsOwnPreset(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertOneLine(MainTest.run("summary", "--model", "lenet", "--activation", "relu"), 2,
+                "--activation does not apply to --model lenet (LeNet-5 is fixed: sigmoid, average pooling, no dropout): drop it");
+        assertOneLine(MainTest.run("summary", "--model", "alexnet-torchvision", "--towers", "2"), 2,
+                "--towers does not apply to --model alexnet-torchvision (torchvision's network takes only --dropout): drop it");
+        assertOneLine(MainTest.run("train", "--model", "lenet", "--preset", "paper", "--output", dir.resolve("r").toString()), 2,
+                "--model lenet has no --preset paper: use smoke, workshop, d2l");
+    }
+
+    @Test
+    void helpNumbersComeFromTheConstants() {
+        String train = MainTest.run("help", "train").out().replaceAll("\\s+", " ");
+        assertFalse(train.contains("${bundle"), train);
+        assertTrue(train.contains("divides the learning rate by " + HelpDefaults.format(Recipe.paper().getLrDivisor())
+                + " when test accuracy"), train);
+        assertTrue(train.contains("AlexNet needs >= " + AlexNet.MIN_INPUT_SIZE + ", LeNet takes "
+                + org.alexnet.model.LeNet.INPUT_SIZE), train);
+        assertTrue(train.contains("0.0039 = 1/255 with --default-init"), train);
+        assertTrue(train.contains(String.format(java.util.Locale.ROOT, "under %,d images",
+                org.alexnet.train.ImageNetData.SMALL_TRAINING_SET)), train);
+        String summary = MainTest.run("help", "summary").out().replaceAll("\\s+", " ");
+        assertTrue(summary.contains("without it, train and evaluate use PyTorch when GPUs are present that MXNet cannot use"),
+                summary);
+    }
+
+    @Test
     void helpAndNoCommand() {
         MainTest.Result none = MainTest.run();
         assertEquals(2, none.code());

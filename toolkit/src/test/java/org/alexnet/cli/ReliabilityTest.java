@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.History;
+import org.alexnet.train.Preset;
 import org.alexnet.train.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,10 +151,12 @@ class ReliabilityTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("note: removed 2 temporary files (0.0 MB) left in " + run + " by an interrupted write"),
                 resumed.out());
-        assertTrue(resumed.out().contains("learning rate from now on: 0.0500 (the run started with 0.0100)"), resumed.out());
+        // --model lenet --preset smoke trains with Preset.LENET_SMOKE (lr 0.1, as notebook 01).
+        assertEquals(0.1f, Preset.LENET_SMOKE.recipe().getLearningRate());
+        assertTrue(resumed.out().contains("learning rate from now on: 0.0500 (the run started with 0.100)"), resumed.out());
         History h = History.readCsv(run.resolve("history.csv"));
         assertEquals(List.of(1, 2), h.records().stream().map(r -> r.epoch()).toList());
-        assertEquals(0.01, h.records().get(0).learningRate(), 1e-6);
+        assertEquals(0.1, h.records().get(0).learningRate(), 1e-6);
         assertEquals(0.05, h.records().get(1).learningRate(), 1e-6);
         assertFalse(Files.exists(run.resolve(".last.ckpt.123456.tmp")) || Files.exists(run.resolve(".best.ckpt.link")));
 
@@ -207,11 +210,28 @@ class ReliabilityTest {
                 + " --pixel-scale 1 gives the paper's)"), r.out());
         var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
         assertFalse(state.spec().options().isPaperInit());
-        assertEquals("0.003921569", state.dataset().get(org.alexnet.train.ImageNetData.PIXEL_SCALE));
+        assertEquals(1f / 255, state.imageNet().pixelScale());
         // Two classes: no top-5 on the final line.
         assertTrue(r.out().matches("(?s).*final validation \\(centre crop\\): top-1 [0-9.]+ after 1 epochs;.*"), r.out());
         assertError(MainTest.run("train", "--resume", "--output", run.toString(), "--pixel-scale", "1"), 2,
                 "--pixel-scale cannot change on --resume (the run in " + run + " has pixel_scale=0.003921569): drop it, or"
                         + " start a new run with another --output; only --lr, --epochs, --schedule and --patience may change");
+    }
+
+    /** An ImageNet checkpoint written before the data folder was recorded (or with it removed): evaluate asks for it. */
+    @Test
+    void anImageNetCheckpointWithoutItsFolderAsksForDataDir(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(Checkpoint.LAST);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "MXNet")) {
+            org.alexnet.model.ModelSpec spec = org.alexnet.model.ModelSpec.of(org.alexnet.model.ModelSpec.Variant.LENET, 10, 1);
+            ai.djl.nn.Block b = spec.build();
+            b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1).addAll(spec.inputShape(28)));
+            org.alexnet.train.RunState state = new org.alexnet.train.RunState(spec, Preset.TINY_LENET.recipe(), 1, new History(),
+                    new org.alexnet.train.LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, org.alexnet.train.ImageNetData.NAME,
+                    new org.alexnet.train.ImageNetData.Facts(null, true, 1f, null, 8, 10), "MXNet");
+            Checkpoint.save(file, state, b, org.alexnet.train.PaperSgd.builder().build(), new org.alexnet.train.ParameterNames(b));
+        }
+        assertError(MainTest.run("evaluate", "--checkpoint", file.toString()), 2, "the checkpoint does not record its ImageNet"
+                + " folder: pass --data-dir DIR, the folder holding the train/ and val/ it was trained on");
     }
 }

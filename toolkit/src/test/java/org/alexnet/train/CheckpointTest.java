@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.alexnet.model.LeNet;
+import org.alexnet.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,54 @@ class CheckpointTest {
             Checkpoint.Header h = Checkpoint.read(file);
             var e = assertThrows(CheckpointException.class, () -> h.restoreParameters(other, m));
             assertTrue(e.getMessage().contains("does not fit this model") && e.getMessage().contains("fc5"), e.getMessage());
+        }
+    }
+
+    private static RunState imageNetState(ImageNetData.Facts facts) {
+        return new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1, new History(),
+                new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, ImageNetData.NAME, facts, "MXNet");
+    }
+
+    @Test
+    void imageNetFactsRoundTripAndOldCheckpointsGetTheDefaults(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            Block b = initialised(m);
+            Path file = dir.resolve(Checkpoint.LAST);
+            ImageNetData.Facts facts = new ImageNetData.Facts(dir.resolve("imagenet").toAbsolutePath(), false, 1f / 255,
+                    dir.resolve("stats.bin").toAbsolutePath(), 8, 10);
+            Checkpoint.save(file, imageNetState(facts), b, PaperSgd.builder().build(), new ParameterNames(b));
+            RunState read = Checkpoint.readState(file);
+            assertEquals(ImageNetData.NAME, read.datasetName());
+            assertEquals(facts, read.imageNet());
+
+            // A checkpoint written before the statistics (or anything but the name) were recorded.
+            Properties old = Checkpoint.read(file).getProperties();
+            for (String key : new String[] {"data_root", "lighting", "pixel_scale", "statistics_file", "statistics_images"}) {
+                assertTrue(old.remove("meta." + key) != null, key);
+            }
+            Checkpoint.save(file, old, b, PaperSgd.builder().build(), new ParameterNames(b));
+            RunState before = Checkpoint.readState(file);
+            assertEquals(new ImageNetData.Facts(null, ImageNetData.DEFAULT_LIGHTING, ImageNetData.DEFAULT_PIXEL_SCALE, null,
+                    ImageNetData.DEFAULT_STATISTICS_IMAGES, 10), before.imageNet());
+            // Without a recorded folder, the data must be named: one line saying how.
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageNetData.from(before, null));
+            assertTrue(e.getMessage().contains("pass --data-dir"), e.getMessage());
+            assertEquals(dir, before.imageNet().rootOr(dir));
+        }
+    }
+
+    @Test
+    void otherDataRecordNoImageNetFacts(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            Block b = initialised(m);
+            Path file = dir.resolve(Checkpoint.LAST);
+            RunState fashion = new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1,
+                    new History(), new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, FashionMnistData.NAME, null, "MXNet");
+            Checkpoint.save(file, fashion, b, PaperSgd.builder().build(), new ParameterNames(b));
+            RunState read = Checkpoint.readState(file);
+            assertEquals(FashionMnistData.NAME, read.datasetName());
+            assertEquals(null, read.imageNet());
+            assertThrows(IllegalArgumentException.class, () -> ImageNetData.from(read, dir));
         }
     }
 }

@@ -12,13 +12,22 @@ import ai.djl.TrainingDivergedException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.metric.Metric;
+import ai.djl.metric.Metrics;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.ModelSpec;
 import org.junit.jupiter.api.Test;
@@ -97,6 +106,40 @@ class TrainingTest {
                     e.getMessage());
         }
         assertArrayEquals(saved, Files.readAllBytes(out.resolve(Checkpoint.LAST)), "checkpoint untouched");
+    }
+
+    @Test
+    void resumedWithAnotherBatchSizeIsRefusedButMoreEpochsContinue(@TempDir Path out) throws Exception {
+        ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
+        Recipe one = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(1).build();
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+            fashionMnist(model, lenet).setRecipe(one).optOutputDir(out).build().fit();
+        }
+        byte[] saved = Files.readAllBytes(out.resolve(Checkpoint.LAST));
+        Recipe otherBatch = one.toBuilder().batchSize(one.getBatchSize() / 2).epochs(2).build();
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+            var e = assertThrows(IllegalArgumentException.class, () ->
+                    fashionMnist(model, lenet).setRecipe(otherBatch).optOutputDir(out).optResume(true).build().fit());
+            assertEquals("cannot resume with batchSize " + otherBatch.getBatchSize() + ": the run has " + one.getBatchSize()
+                    + " and only epochs, learningRate, patience, schedule may change; start a new run to change it",
+                    e.getMessage());
+        }
+        var properties = lenet.toProperties();
+        properties.setProperty("dropout", "0.25");
+        ModelSpec other = ModelSpec.fromProperties(properties);
+        try (Model model = Training.newModel(other, "MXNet", null)) {
+            var e = assertThrows(IllegalArgumentException.class, () ->
+                    fashionMnist(model, other).setRecipe(one).optOutputDir(out).optResume(true).build().fit());
+            assertTrue(e.getMessage().startsWith("cannot resume with dropout 0.25: the run has "), e.getMessage());
+        }
+        assertArrayEquals(saved, Files.readAllBytes(out.resolve(Checkpoint.LAST)), "checkpoint untouched");
+        Recipe twoEpochs = one.toBuilder().epochs(2).build();
+        History h;
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+            h = fashionMnist(model, lenet).setRecipe(twoEpochs).optOutputDir(out).optResume(true).build().fit();
+        }
+        assertEquals(2, h.size());
+        assertEquals(2, Checkpoint.readState(out.resolve(Checkpoint.LAST)).epoch());
     }
 
     @Test
@@ -282,5 +325,81 @@ class TrainingTest {
                 + Math.round(h.records().get(1).validationAccuracy() * 250);
         assertEquals(trainCorrect, counts.trainingCorrect);
         assertEquals(testCorrect, counts.validationCorrect);
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.alexnet.TestEngines#all")
+    void djlDefaultListenersRecordTheRunsLossAndAccuracyInMetrics(String engine, @TempDir Path out) throws Exception {
+        ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
+        // 500 training images in 10 equal batches: DJL's loss evaluator averages batch means, History
+        // weighs every image the same, and the two agree only when the batches are equal.
+        Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).batchSize(50).build();
+        Metrics metrics = new Metrics();
+        History h;
+        try (Model model = Training.newModel(lenet, engine, null)) {
+            Training.Builder b = fashionMnist(model, lenet).setRecipe(recipe).optMetrics(metrics);
+            for (TrainingListener l : TrainingListener.Defaults.basic()) {
+                b.addTrainingListener(l);
+            }
+            h = b.build().fit();
+        }
+        List<Metric> loss = metrics.getMetric(
+                EvaluatorTrainingListener.metricName(Loss.softmaxCrossEntropyLoss(), EvaluatorTrainingListener.TRAIN_EPOCH));
+        List<Metric> accuracy = metrics.getMetric(
+                EvaluatorTrainingListener.metricName(new Accuracy(), EvaluatorTrainingListener.TRAIN_EPOCH));
+        List<Metric> validation = metrics.getMetric(
+                EvaluatorTrainingListener.metricName(new Accuracy(), EvaluatorTrainingListener.VALIDATE_EPOCH));
+        assertEquals(2, loss.size());
+        assertEquals(2, accuracy.size());
+        assertEquals(2, validation.size());
+        for (int i = 0; i < 2; i++) {
+            EpochRecord r = h.records().get(i);
+            assertEquals(r.trainLoss(), loss.get(i).getValue().doubleValue(), 1e-6 * r.trainLoss(), "train loss, epoch " + r.epoch());
+            assertEquals(r.trainAccuracy(), accuracy.get(i).getValue().doubleValue(), 1e-6, "train accuracy, epoch " + r.epoch());
+            assertEquals(r.validationAccuracy(), validation.get(i).getValue().doubleValue(), 1e-6, "test accuracy, epoch " + r.epoch());
+        }
+        // Batch values too (DivergenceCheckTrainingListener reads them): one per batch.
+        assertEquals(2 * 10, metrics.getMetric(
+                EvaluatorTrainingListener.metricName(new Accuracy(), EvaluatorTrainingListener.TRAIN_ALL)).size());
+    }
+
+    @Test
+    void aRunThatFailsAfterStartingStillEnds(@TempDir Path out) throws Exception {
+        ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
+        TrainingData broken = new TrainingData() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Dataset trainingSet(Recipe recipe, EpochShuffleSampler sampler) throws IOException {
+                throw new IOException("no images here");
+            }
+
+            @Override
+            public Dataset validationSet(Recipe recipe) {
+                throw new AssertionError("not reached");
+            }
+        };
+        List<String> events = new ArrayList<>();
+        try (Model model = Training.newModel(lenet, "MXNet", null)) {
+            var e = assertThrows(IOException.class, () -> Training.builder().setModel(model, lenet).setData(broken)
+                    .setRecipe(Preset.SMOKE.recipe().toBuilder().resolution(28).build()).optOutputDir(out)
+                    .addListener(new ProgressListener() {
+                        @Override
+                        public void onStart(int startEpoch, int epochs, String description) {
+                            events.add("start");
+                        }
+
+                        @Override
+                        public void onEnd(History history) {
+                            events.add("end " + history.size());
+                        }
+                    })
+                    .build().fit());
+            assertEquals("no images here", e.getMessage());
+        }
+        assertEquals(List.of("start", "end 0"), events);
     }
 }
