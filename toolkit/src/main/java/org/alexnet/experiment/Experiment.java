@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import org.alexnet.train.AtomicFiles;
+import org.alexnet.files.AtomicFiles;
 
 /**
  * Runs every arm of an ablation study with several seeds at the same budget, one run after
