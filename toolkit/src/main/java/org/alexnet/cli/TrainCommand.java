@@ -396,7 +396,7 @@ final class TrainCommand extends Subcommand {
                 // 1,000-image sample they diverged at epoch 4. Defaults only; flags still decide.
                 List<String> chosen = new ArrayList<>();
                 if (!model.initGiven()) {
-                    spec.options().optPaperInit(false);
+                    spec = spec.withPaperInit(false);
                     chosen.add("--default-init");
                 }
                 if (f.pixelScale == null) {

@@ -206,7 +206,7 @@ class ReliabilityTest {
                 + " default, as the paper's initialisation on 0..255 inputs diverges on small sets (--paper-init"
                 + " --pixel-scale 1 gives the paper's)"), r.out());
         var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
-        assertFalse(state.spec().options().isPaperInit());
+        assertFalse(state.spec().getOptions().isPaperInit());
         assertEquals("0.003921569", state.dataset().get(org.alexnet.train.ImageNetData.PIXEL_SCALE));
         // Two classes: no top-5 on the final line.
         assertTrue(r.out().matches("(?s).*final validation \\(centre crop\\): top-1 [0-9.]+ after 1 epochs;.*"), r.out());
