@@ -124,8 +124,9 @@ public final class Experiment<S> {
                 listener.onRunStart(index, total, arm.name(), seed, resumed);
                 S setup = setupOf(arm);
                 Trial.Outcome o = trial.run(setup, seed, runFolder);
-                Result r = new Result(arm.name(), seed, o.top1Error(), o.top5Error(), o.epochs(), o.seconds(),
-                        setup.toString());
+                // Seconds as the file keeps them (0.1 s), so the rows returned equal the rows read back.
+                Result r = new Result(arm.name(), seed, o.top1Error(), o.top5Error(), o.epochs(),
+                        Math.round(o.seconds() * 10) / 10.0, setup.toString());
                 results.add(r);
                 write(folder.resolve(RESULTS), results);
                 listener.onRunEnd(index, total, arm.name(), seed, o);
