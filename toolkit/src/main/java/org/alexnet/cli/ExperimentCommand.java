@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "experiment", sortOptions = false, abbreviateSynopsis = true,
         description = {"the paper's ablations against a baseline, several seeds each at the same budget:",
-            "one results.csv, a summary (mean ± sd, difference from the baseline with a 95% interval)",
+            "one results.csv, a summary (mean ± sd, difference from the baseline with a 95%% interval)",
             "in summary.txt/summary.csv; re-running skips finished runs and continues an interrupted one"},
         footer = {"arms: baseline, no-lrn, plain-pooling, no-dropout, tanh, one-tower-half, no-conv3, no-augmentation,"
                 + " centre-test (tests the baseline's networks on the centre patch: nothing is trained for it)",
@@ -65,6 +65,15 @@ final class ExperimentCommand extends Subcommand {
         }
     }
 
+    /** The command's arguments as given, for the summary's first line. */
+    private List<String> arguments() {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+            args.remove(0);
+        }
+        return args;
+    }
+
     ExperimentCommand(PrintStream out, PrintStream err) {
         super(out, err);
     }
@@ -106,7 +115,7 @@ final class ExperimentCommand extends Subcommand {
             out.println("note: fewer than 3 seeds: the summary's intervals will be wide or missing");
         }
         String description = String.format(Locale.ROOT, "alexnet experiment %s%n%s %s on %d cores; preset %s: %s",
-                String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                String.join(" ", arguments()),
                 selection.engine().getEngineName(), selection.engine().getVersion(),
                 Runtime.getRuntime().availableProcessors(), Preset.named(preset).id(), Preset.named(preset).reason());
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
