@@ -9,6 +9,12 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Marker;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
 
 /**
  * An ablation table: for each arm the mean and standard deviation of its test errors over seeds,
@@ -91,6 +97,36 @@ public final class Summary {
 
     private static double round(double v) {
         return Double.isNaN(v) ? Double.NaN : Math.round(v * 100) / 100.0;
+    }
+
+    /** The summary of a results file ({@value Experiment#RESULTS}) against the arm named {@code baseline}. */
+    public static Summary read(java.nio.file.Path results, String baseline) throws java.io.IOException {
+        return of(Experiment.read(results), baseline);
+    }
+
+    /**
+     * Each arm's top-1 difference from the baseline (points; above 0 = worse than the baseline) as a dot
+     * with its 95% interval as a bar, one row per arm: an interval that crosses 0 is no measured effect.
+     */
+    public Figure differencePlot(String title) {
+        List<Trace> traces = new ArrayList<>();
+        List<Line> arms = lines.stream().filter(l -> !l.arm().equals(baseline)).toList();
+        String[] names = arms.stream().map(Line::arm).toArray(String[]::new);
+        for (Line l : arms) {
+            Statistics.Interval d = l.top1VsBaseline();
+            if (!Double.isNaN(d.low())) {
+                traces.add(ScatterTrace.builder(DoubleColumn.create("x", d.low(), d.high()),
+                                StringColumn.create("arm", l.arm(), l.arm()))
+                        .mode(ScatterTrace.Mode.LINE).showLegend(false).name(l.arm() + " 95%").build());
+            }
+        }
+        double[] diffs = arms.stream().mapToDouble(l -> l.top1VsBaseline().difference()).toArray();
+        traces.add(ScatterTrace.builder(DoubleColumn.create("difference", diffs), StringColumn.create("arm", names)).mode(ScatterTrace.Mode.MARKERS)
+                .marker(Marker.builder().size(10).build()).name("difference of means").build());
+        Layout layout = Layout.builder(title)
+                .xAxis(Axis.builder().title("top-1 error vs baseline, points (95% interval)").build())
+                .height(120 + 40 * names.length).width(760).build();
+        return new Figure(layout, traces.toArray(new Trace[0]));
     }
 
     /** A fixed-width text table, for the console. */
