@@ -104,7 +104,9 @@ final class ExperimentCommand extends Subcommand {
             out.println(layout);
             Map<Boolean, ImageNetData> sets = new LinkedHashMap<>();
             source = AblationTrial.imageNet(lighting -> sets.computeIfAbsent(lighting, l -> ImageNetData.builder()
-                    .setLayout(layout).optLighting(l).optReporter(out::println).build()));
+                    .setLayout(layout).optLighting(l).optReporter(out::println)
+                    // The study uses DJL's default initialisation, which needs inputs near 0..1 (see train).
+                    .optPixelScale(TrainCommand.SMALL_SET_PIXEL_SCALE).build()));
             baseline = Ablations.imageNetBaseline(layout.getClassCount(), recipe);
         } else {
             source = AblationTrial.fashionMnist(data.dataDir);
