@@ -48,7 +48,7 @@ final class HelpDefaults extends ResourceBundle {
 
         Map<String, AlexNet.Builder> models = new LinkedHashMap<>();
         for (ModelSpec.Variant v : new ModelSpec.Variant[] {ModelSpec.Variant.ALEXNET, ModelSpec.Variant.ALEXNET_FASHION}) {
-            models.put(v.id(), ModelSpec.of(v, 10, 1).options());
+            models.put(v.id(), ModelSpec.of(v, 10, 1).getOptions());
         }
         values.put("model.towers", joined(models, AlexNet.Builder::getTowers));
         values.put("model.lrn", joined(models, b -> b.isLrn() ? "on" : "off"));

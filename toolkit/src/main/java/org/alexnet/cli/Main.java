@@ -107,7 +107,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(this);
         for (Subcommand c : List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new SummaryCommand(out, err),
                 new SampleCommand(out, err), new DoctorCommand(out, err), new PredictCommand(out, err), new ExportCommand(out, err),
-                new ImportTorchvisionCommand(out, err))) {
+                new ImportTorchvisionCommand(out, err), new ExperimentCommand(out, err),
+                new Figure1Command(out, err))) {
             cl.addSubcommand(c);
         }
         cl.addSubcommand(new HelpCommand());

@@ -93,26 +93,27 @@ final class ModelOptions {
         if (paperInit && defaultInit) {
             throw new UsageException("--paper-init and --default-init exclude each other");
         }
-        var o = spec.options();
-        if (towers != null) {
-            o.optTowers(towers);
-        }
-        if (noLrn) {
-            o.optLrn(false);
-        }
-        if (overlappingPooling != null) {
-            o.optOverlappingPooling(overlappingPooling);
-        }
-        if (activation != null) {
-            o.optActivation(activation);
-        }
-        if (dropout != null) {
-            o.optDropout(dropout);
-        }
-        if (paperInit || defaultInit) {
-            o.optPaperInit(paperInit);
-        }
-        return spec;
+        return spec.with(o -> {
+            if (towers != null) {
+                o.optTowers(towers);
+            }
+            if (noLrn) {
+                o.optLrn(false);
+            }
+            if (overlappingPooling != null) {
+                o.optOverlappingPooling(overlappingPooling);
+            }
+            if (activation != null) {
+                o.optActivation(activation);
+            }
+            if (dropout != null) {
+                o.optDropout(dropout);
+            }
+            if (paperInit || defaultInit) {
+                o.optPaperInit(paperInit);
+            }
+            return o;
+        });
     }
 
     /** Whether either initialisation flag was given. */

@@ -182,7 +182,7 @@ final class Runs {
             throws IOException, TranslateException {
         Recipe recipe = saved.recipe();
         ModelSpec spec = saved.spec();
-        FashionMnist test = new FashionMnistData(dataDir)
+        FashionMnist test = FashionMnistData.of(saved.state(), dataDir)
                 .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
             Block block = model.getBlock();

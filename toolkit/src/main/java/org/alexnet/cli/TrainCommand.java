@@ -405,7 +405,7 @@ final class TrainCommand extends Subcommand {
                 // ImageNetData's small-set defaults; flags still decide.
                 List<String> chosen = new ArrayList<>();
                 if (!model.initGiven()) {
-                    spec.options().optPaperInit(ImageNetData.defaultPaperInit(layout));
+                    spec = spec.withPaperInit(ImageNetData.defaultPaperInit(layout));
                     chosen.add("--default-init");
                 }
                 if (f.pixelScale == null) {

@@ -15,6 +15,11 @@ import ai.djl.translate.Pipeline;
 import ai.djl.util.Progress;
 
 import java.awt.image.BufferedImage;
+import org.alexnet.data.transform.CenterCrop;
+import org.alexnet.data.transform.FloatImage;
+import org.alexnet.data.transform.RandomCrop;
+import org.alexnet.data.transform.RandomFlip;
+import org.alexnet.data.transform.TenCrop;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.nio.file.Files;
@@ -49,6 +54,12 @@ import java.util.concurrent.ExecutorService;
  * (B)}, float32. All images live in one byte array; a batch is one array copy plus one batched
  * resize on the engine. A pipeline set on the builder is applied to whole batches. Loading happens
  * on {@link #prepare()} or on first use.
+ *
+ * <p>Crops ({@link Builder#optCrops}) do the paper's augmentation and test at Fashion-MNIST's scale:
+ * the images are resized to {@link #scaledSide R·256/224} and R x R patches cut from them, as the paper
+ * cut 224 from 256 - a random patch and a random mirror image per image and epoch for training, the
+ * centre patch, or the ten patches (four corners, centre, their mirror images: ten consecutive rows
+ * per image, whose softmax outputs {@link org.alexnet.eval.Evaluation} averages).
  */
 public final class FashionMnist extends RandomAccessDataset {
 
@@ -101,7 +112,32 @@ public final class FashionMnist extends RandomAccessDataset {
     private final Builder builder;
     private final Usage usage;
     private final int resolution;
+    private final Crops crops;
     private volatile Loaded loaded;
+    /** The epoch the random crops of the current iteration belong to (read from the sampler). */
+    private volatile int cropEpoch;
+
+    /** Which patches of the enlarged images a batch holds; {@link #NONE} resizes straight to R. */
+    public enum Crops {
+        /** The whole image resized to R x R. */
+        NONE,
+        /** A random R x R patch and a random mirror image, drawn per (seed, epoch, image). */
+        RANDOM,
+        /** The central R x R patch. */
+        CENTRE,
+        /** The paper's ten patches, ten consecutive rows per image. */
+        TEN;
+
+        /** How many rows each image becomes. */
+        public int rowsPerImage() {
+            return this == TEN ? TenCrop.COUNT : 1;
+        }
+    }
+
+    /** The side the images are resized to before R x R patches are cut: R·256/224, as 224 of 256. */
+    public static int scaledSide(int resolution) {
+        return Math.round(resolution * 256f / 224f);
+    }
 
     /** The loaded split plus the map from this dataset's indices to rows of the split. */
     private record Loaded(Path directory, IdxFiles.Data data, int[] rows) {}
@@ -111,6 +147,7 @@ public final class FashionMnist extends RandomAccessDataset {
         this.builder = builder;
         this.usage = builder.usage;
         this.resolution = builder.resolution;
+        this.crops = builder.crops;
     }
 
     /** A view on {@code rows} of an already loaded dataset (sub-datasets, random splits). */
@@ -119,6 +156,7 @@ public final class FashionMnist extends RandomAccessDataset {
         this.builder = parent.builder;
         this.usage = parent.usage;
         this.resolution = parent.resolution;
+        this.crops = parent.crops;
         this.limit = Long.MAX_VALUE;
         Loaded p = parent.load();
         this.loaded = new Loaded(p.directory(), p.data(), rows);
@@ -155,6 +193,11 @@ public final class FashionMnist extends RandomAccessDataset {
      */
     public int getResolution() {
         return resolution;
+    }
+
+    /** Which patches batches hold. */
+    public Crops getCrops() {
+        return crops;
     }
 
     /**
@@ -218,9 +261,54 @@ public final class FashionMnist extends RandomAccessDataset {
      *
      * @param manager the manager that will own the result
      * @param indices indices in this dataset
-     * @return float32 {@code (B, 1, R, R)} in [0, 1]
+     * @return float32 {@code (B, 1, R, R)} in [0, 1] ({@code (10 B, 1, R, R)} with ten patches)
      */
     public NDArray getImages(NDManager manager, long... indices) {
+        if (crops == Crops.NONE) {
+            return resized(manager, resolution, indices);
+        }
+        int side = scaledSide(resolution);
+        float[] large;
+        try (NDArray big = resized(manager, side, indices)) {
+            large = big.toFloatArray();
+        }
+        int k = crops.rowsPerImage();
+        int patch = resolution * resolution;
+        float[] out = new float[indices.length * k * patch];
+        int[][] ten = TenCrop.offsets(side, side, resolution);
+        int[] centre = CenterCrop.offset(side, side, resolution);
+        for (int i = 0; i < indices.length; i++) {
+            FloatImage image = new FloatImage(1, side, side,
+                    Arrays.copyOfRange(large, i * side * side, (i + 1) * side * side));
+            List<FloatImage> rows;
+            switch (crops) {
+                case RANDOM: {
+                    Random random = new Random(cropSeed(builder.cropSeed, cropEpoch, indices[i]));
+                    int[] o = RandomCrop.offset(side, side, resolution, random);
+                    FloatImage p = image.crop(o[0], o[1], resolution, resolution);
+                    rows = List.of(RandomFlip.draw(random) ? p.flipHorizontally() : p);
+                    break;
+                }
+                case CENTRE:
+                    rows = List.of(image.crop(centre[0], centre[1], resolution, resolution));
+                    break;
+                default:
+                    rows = new TenCrop(resolution).crops(image);
+            }
+            for (int r = 0; r < k; r++) {
+                System.arraycopy(rows.get(r).data(), 0, out, (i * k + r) * patch, patch);
+            }
+        }
+        return manager.create(out, new Shape((long) indices.length * k, 1, resolution, resolution));
+    }
+
+    /** The generator seed of one image's random patch: depends only on (seed, epoch, index). */
+    static long cropSeed(long seed, int epoch, long index) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + index * 0x165667B19E3779F9L;
+        return h ^ (h >>> 29);
+    }
+
+    private NDArray resized(NDManager manager, int resolution, long... indices) {
         Loaded l = load();
         byte[] pixels = l.data().pixels();
         float[] buffer = new float[indices.length * PIXELS];
@@ -259,7 +347,8 @@ public final class FashionMnist extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         try (NDArray image = getImages(manager, index)) {
-            NDArray data = image.reshape(1, resolution, resolution);
+            NDArray data = crops == Crops.TEN ? image.reshape(TenCrop.COUNT, 1, resolution, resolution)
+                    : image.reshape(1, resolution, resolution);
             NDArray label = manager.create((float) getLabel(Math.toIntExact(index)));
             return new Record(new NDList(data), new NDList(label));
         }
@@ -271,6 +360,9 @@ public final class FashionMnist extends RandomAccessDataset {
             NDManager manager, Sampler sampler, ExecutorService executorService)
             throws IOException {
         load();
+        if (sampler instanceof EpochShuffleSampler s) {
+            cropEpoch = s.getEpoch(); // before the iterable starts sampling (which advances it)
+        }
         return new BulkIterable(
                 this,
                 manager,
@@ -559,8 +651,20 @@ public final class FashionMnist extends RandomAccessDataset {
         private int resolution = IMAGE_SIZE;
         private int subsetSize;
         private long subsetSeed;
+        private Crops crops = Crops.NONE;
+        private long cropSeed;
 
         Builder() {}
+
+        /**
+         * Cuts R x R patches from images resized to {@link #scaledSide R·256/224} (see the class
+         * comment); random ones are drawn from {@code seed}, the epoch and the image's index.
+         */
+        public Builder optCrops(Crops crops, long seed) {
+            this.crops = java.util.Objects.requireNonNull(crops);
+            this.cropSeed = seed;
+            return this;
+        }
 
         /** {@inheritDoc} */
         @Override

@@ -21,6 +21,11 @@ import ai.djl.nn.pooling.Pool;
  * conv1 by 2, which gives floor((224 + 4 - 11) / 4) + 1 = 55; with {@code optConv1Padding(0)} a 227
  * input reproduces the same geometry without padding.
  *
+ * <p>The ablations' options: {@code optConvWidth(0.5f)} with one tower is the paper's one-GPU
+ * comparison net ("half as many kernels in each convolutional layer", all but conv5, footnote 3);
+ * {@code optRemove("conv3")} or {@code "conv4"} drops one of the middle layers (section 1: removing any
+ * costs about 2% top-1).
+ *
  * <p>Two towers: the paper split conv2, conv4 and conv5 over two GPUs, each half seeing only its own
  * tower's maps; that is a grouped convolution with groups = 2, which also gives the paper's parameter
  * count (60,965,224 with 1000 classes; 62,378,344 with one tower).
@@ -36,19 +41,25 @@ public class AlexNet extends LayerStack {
         this.config = b.copy();
         int groups = b.towers;
         int poolKernel = b.overlappingPooling ? 3 : 2;
-        add("conv1", conv(96, 11, 4, b.conv1Padding, 1)).add("act1", b.activation.block());
+        add("conv1", conv(b.filters(96), 11, 4, b.conv1Padding, 1)).add("act1", b.activation.block());
         if (b.lrn) {
             add("lrn1", LocalResponseNorm.paper());
         }
         add("pool1", pool(poolKernel));
-        add("conv2", conv(256, 5, 1, 2, groups)).add("act2", b.activation.block());
+        add("conv2", conv(b.filters(256), 5, 1, 2, groups)).add("act2", b.activation.block());
         if (b.lrn) {
             add("lrn2", LocalResponseNorm.paper());
         }
         add("pool2", pool(poolKernel));
         // conv3 connects to all maps of both towers in the paper, hence no groups here.
-        add("conv3", conv(384, 3, 1, 1, 1)).add("act3", b.activation.block());
-        add("conv4", conv(384, 3, 1, 1, groups)).add("act4", b.activation.block());
+        if (!b.removed.contains("conv3")) {
+            add("conv3", conv(b.filters(384), 3, 1, 1, 1)).add("act3", b.activation.block());
+        }
+        if (!b.removed.contains("conv4")) {
+            add("conv4", conv(b.filters(384), 3, 1, 1, groups)).add("act4", b.activation.block());
+        }
+        // conv5 keeps its 256 maps at any width: the paper's footnote 3 (its one-GPU net) halves
+        // every convolutional layer but the last, which feeds most of the parameters (fc6).
         add("conv5", conv(256, 3, 1, 1, groups)).add("act5", b.activation.block());
         add("pool5", pool(poolKernel));
         add("flatten", Blocks.batchFlattenBlock());
@@ -132,8 +143,56 @@ public class AlexNet extends LayerStack {
         private float dropout = 0.5f;
         private int conv1Padding = 2;
         private boolean paperInit = true;
+        private float convWidth = 1f;
+        private java.util.SortedSet<String> removed = new java.util.TreeSet<>();
+
+        /** The middle layers {@link #optRemove} can drop. */
+        public static final java.util.Set<String> REMOVABLE = java.util.Set.of("conv3", "conv4");
 
         Builder() {}
+
+        /** conv1..conv4's filters at this builder's width (at least one per tower). */
+        int filters(int paper) {
+            return Math.max(towers, Math.round(paper * convWidth / towers) * towers);
+        }
+
+        /**
+         * Multiplies the filters of conv1 to conv4 (conv5 and the classifier keep theirs, as in the
+         * paper's one-GPU net); 0.5 with one tower is that net.
+         */
+        public Builder optConvWidth(float width) {
+            if (!(width > 0 && width <= 4)) {
+                throw new IllegalArgumentException("conv width must be in (0, 4], got " + width);
+            }
+            this.convWidth = width;
+            return this;
+        }
+
+        /** Leaves out the named middle layers (conv3, conv4); none by default. */
+        public Builder optRemove(String... layers) {
+            java.util.SortedSet<String> set = new java.util.TreeSet<>();
+            for (String layer : layers) {
+                String name = layer.trim().toLowerCase(java.util.Locale.ROOT);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!REMOVABLE.contains(name)) {
+                    throw new IllegalArgumentException("only conv3 or conv4 can be removed, got '" + layer + "'");
+                }
+                set.add(name);
+            }
+            this.removed = set;
+            return this;
+        }
+
+        public float getConvWidth() {
+            return convWidth;
+        }
+
+        /** The middle layers left out, sorted. */
+        public java.util.SortedSet<String> getRemoved() {
+            return java.util.Collections.unmodifiableSortedSet(removed);
+        }
 
         public Builder optClasses(int classes) {
             if (classes < 1) {
@@ -246,6 +305,8 @@ public class AlexNet extends LayerStack {
             c.dropout = dropout;
             c.conv1Padding = conv1Padding;
             c.paperInit = paperInit;
+            c.convWidth = convWidth;
+            c.removed = new java.util.TreeSet<>(removed);
             return c;
         }
 
@@ -258,7 +319,9 @@ public class AlexNet extends LayerStack {
             return "AlexNet(classes=" + classes + ", channels=" + inputChannels + ", towers=" + towers
                     + ", lrn=" + lrn + ", overlappingPooling=" + overlappingPooling + ", activation="
                     + activation.name().toLowerCase() + ", dropout=" + dropout + ", conv1Padding="
-                    + conv1Padding + ", init=" + (paperInit ? "paper" : "default") + ")";
+                    + conv1Padding + ", init=" + (paperInit ? "paper" : "default")
+                    + (convWidth != 1f ? ", convWidth=" + convWidth : "")
+                    + (removed.isEmpty() ? "" : ", without=" + String.join("+", removed)) + ")";
         }
     }
 }

@@ -251,10 +251,13 @@ public final class Checkpoint {
     private static final String PIXEL_SCALE = "pixel_scale";
     private static final String STATISTICS_FILE = "statistics_file";
     private static final String STATISTICS_IMAGES = "statistics_images";
+    private static final String AUGMENTATION = "augmentation";
+    private static final String CROP_FLIP = "crop-flip";
 
     private static Properties toProperties(RunState s) {
         Properties p = new Properties();
         p.setProperty(META + DATASET, s.datasetName());
+        p.setProperty(META + AUGMENTATION, s.augmented() ? CROP_FLIP : "none");
         ImageNetData.Facts data = s.imageNet();
         if (data != null) {
             if (data.root() != null) {
@@ -320,7 +323,8 @@ public final class Checkpoint {
                             Long.parseLong(p.getProperty(PARTIAL + "seen")),
                             Double.parseDouble(p.getProperty(PARTIAL + "seconds")));
             return new RunState(spec, recipe, Integer.parseInt(p.getProperty(EPOCH)), History.fromCsv(p.getProperty(HISTORY)),
-                    lr, partial, dataset, data, p.getProperty(ENGINE, ""));
+                    lr, partial, dataset, data, CROP_FLIP.equals(meta.getProperty(AUGMENTATION)),
+                    p.getProperty(ENGINE, ""));
         } catch (RuntimeException e) {
             throw new CheckpointException(file + " does not describe a run this toolkit can read (" + e.getMessage()
                     + "): train again, or use the toolkit version that wrote it", e);

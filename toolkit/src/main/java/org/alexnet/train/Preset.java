@@ -44,6 +44,22 @@ public enum Preset {
             () -> PAPER.recipe().toBuilder().epochs(10).build()),
     TINY_LENET("the smallest run that trains, saves and reloads (notebook-run tests): SMOKE at LeNet's 28 px on"
             + " 100/50 images", () -> SMOKE.recipe().toBuilder().resolution(28).trainSubset(100).testSubset(50).build()),
+    ABLATION_WORKSHOP("the ablation study (alexnet experiment) on 2 CPU cores: WORKSHOP's 96 px, 10,000/2,000"
+            + " images and 3 epochs at a constant lr, so every arm takes the same steps (a plateau drop would"
+            + " fall on different epochs in different arms)",
+            () -> WORKSHOP.recipe().toBuilder().schedule(Recipe.Schedule.CONSTANT).build()),
+    ABLATION_SMOKE("the ablation study's tests and a first look in seconds: 72 px, 200/100 images, batch 50,"
+            + " 1 epoch, constant lr",
+            () -> ABLATION_WORKSHOP.recipe().toBuilder().resolution(72).trainSubset(200).testSubset(100)
+                    .batchSize(50).epochs(1).build()),
+    FIGURE1_WORKSHOP("Figure 1 (alexnet figure1): the four-layer convnet at Fashion-MNIST's own 28 px on all 60,000"
+            + " images, no weight decay (the figure used no regularisation), SGD with momentum 0.9 at a constant lr,"
+            + " batch 128, at most 12 epochs (a run stops once its training error reaches the last level)",
+            () -> PAPER.recipe().toBuilder().resolution(28).weightDecay(0f).schedule(Recipe.Schedule.CONSTANT)
+                    .batchSize(128).epochs(12).testSubset(1_000).build()),
+    FIGURE1_SMOKE("Figure 1's tests in seconds: 28 px, 1,000/100 images, batch 50, at most 2 epochs",
+            () -> FIGURE1_WORKSHOP.recipe().toBuilder().trainSubset(1_000).testSubset(100).batchSize(50).epochs(2)
+                    .build()),
     LEARNING_CHECK("the smallest run that learns Fashion-MNIST well above chance on both engines (TrainingTest):"
             + " 72 px, 5,000/1,000 images, batch 32, 4 epochs",
             () -> WORKSHOP.recipe().toBuilder().resolution(72).trainSubset(5_000).testSubset(1_000).batchSize(32)

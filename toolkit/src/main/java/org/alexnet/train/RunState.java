@@ -20,6 +20,8 @@ import org.alexnet.model.ModelSpec;
  * @param partial the interrupted epoch after {@code epoch}, or null when the checkpoint is at an epoch's end
  * @param datasetName the data's {@link TrainingData#name()}
  * @param imageNet what an ImageNet run's data were ({@link ImageNetData#facts()}); null for other data
+ * @param augmented whether a Fashion-MNIST run trained on random crops and mirror images
+ *     ({@link FashionMnistData#withAugmentation})
  * @param engine the engine that wrote the checkpoint
  */
 public record RunState(
@@ -31,6 +33,7 @@ public record RunState(
         PartialEpoch partial,
         String datasetName,
         ImageNetData.Facts imageNet,
+        boolean augmented,
         String engine) {
 
     /** The dataset name a run without one recorded trained on. */

@@ -308,6 +308,7 @@ public final class Training {
     private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
         return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.name(),
                 data instanceof ImageNetData imageNet ? imageNet.facts() : null,
+                data instanceof FashionMnistData fashion && fashion.isAugmented(),
                 model.getNDManager().getEngine().getEngineName());
     }
 

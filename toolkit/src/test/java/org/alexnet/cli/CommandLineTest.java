@@ -136,7 +136,7 @@ class CommandLineTest {
         assertOneLine(MainTest.run("train", "--test-subst=5"), 2,
                 "unknown flag --test-subst for train: did you mean --test-subset? (see: alexnet train --help)");
         assertOneLine(MainTest.run("trian"), 2,
-                "unknown command 'trian': use train, evaluate, summary, sample, doctor, predict, export, import-torchvision, help: did you mean train?");
+                "unknown command 'trian': use train, evaluate, summary, sample, doctor, predict, export, import-torchvision, experiment, figure1, help: did you mean train or experiment?");
         assertOneLine(MainTest.run("train", "fast"), 2, "unexpected argument 'fast' for train (see: alexnet train --help)");
     }
 

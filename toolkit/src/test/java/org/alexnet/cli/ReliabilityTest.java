@@ -209,7 +209,7 @@ class ReliabilityTest {
                 + " default, as the paper's initialisation on 0..255 inputs diverges on small sets (--paper-init"
                 + " --pixel-scale 1 gives the paper's)"), r.out());
         var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
-        assertFalse(state.spec().options().isPaperInit());
+        assertFalse(state.spec().getOptions().isPaperInit());
         assertEquals(1f / 255, state.imageNet().pixelScale());
         // Two classes: no top-5 on the final line.
         assertTrue(r.out().matches("(?s).*final validation \\(centre crop\\): top-1 [0-9.]+ after 1 epochs;.*"), r.out());
@@ -228,7 +228,7 @@ class ReliabilityTest {
             b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1).addAll(spec.inputShape(28)));
             org.alexnet.train.RunState state = new org.alexnet.train.RunState(spec, Preset.TINY_LENET.recipe(), 1, new History(),
                     new org.alexnet.train.LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, org.alexnet.train.ImageNetData.NAME,
-                    new org.alexnet.train.ImageNetData.Facts(null, true, 1f, null, 8, 10), "MXNet");
+                    new org.alexnet.train.ImageNetData.Facts(null, true, 1f, null, 8, 10), false, "MXNet");
             Checkpoint.save(file, state, b, org.alexnet.train.PaperSgd.builder().build(), new org.alexnet.train.ParameterNames(b));
         }
         assertError(MainTest.run("evaluate", "--checkpoint", file.toString()), 2, "the checkpoint does not record its ImageNet"

@@ -43,8 +43,8 @@ class ExportTest {
     /** A randomly initialised model of {@code variant} with a made-up input pipeline. */
     static TrainedModel model(String engine, String variant) {
         boolean fashion = variant.equals("alexnet-fashion");
-        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.parse(variant), 10, fashion ? 1 : 3);
-        spec.options().optPaperInit(false); // DJL's default initialisation: outputs far from zero
+        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.parse(variant), 10, fashion ? 1 : 3)
+                .withPaperInit(false); // DJL's default initialisation: outputs far from zero
         InputPipeline input;
         if (fashion) {
             input = InputPipeline.grey(RESOLUTION);

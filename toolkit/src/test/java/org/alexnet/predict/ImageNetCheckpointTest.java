@@ -33,8 +33,7 @@ class ImageNetCheckpointTest {
         ImageNetSample.builder().optClasses(3).optTrainPerClass(8).optValidationPerClass(2).optOddFiles(false)
                 .optShorterSide(80, 140).build().write(root);
         ImageNetLayout layout = ImageNetLayout.read(root);
-        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3);
-        spec.options().optPaperInit(false);
+        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3).withPaperInit(false);
         Recipe recipe = Recipe.paper().toBuilder().epochs(1).batchSize(8).resolution(72).build();
         ImageNetData run = ImageNetData.builder().setLayout(layout).optPixelScale(1f / 255).optLighting(false)
                 .optReporter(m -> {}).build();

@@ -106,7 +106,7 @@ class CheckpointTest {
 
     private static RunState imageNetState(ImageNetData.Facts facts) {
         return new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1, new History(),
-                new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, ImageNetData.NAME, facts, "MXNet");
+                new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, ImageNetData.NAME, facts, false, "MXNet");
     }
 
     @Test
@@ -143,11 +143,13 @@ class CheckpointTest {
             Block b = initialised(m);
             Path file = dir.resolve(Checkpoint.LAST);
             RunState fashion = new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1,
-                    new History(), new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, FashionMnistData.NAME, null, "MXNet");
+                    new History(), new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, FashionMnistData.NAME, null, true,
+                    "MXNet");
             Checkpoint.save(file, fashion, b, PaperSgd.builder().build(), new ParameterNames(b));
             RunState read = Checkpoint.readState(file);
             assertEquals(FashionMnistData.NAME, read.datasetName());
             assertEquals(null, read.imageNet());
+            assertTrue(read.augmented(), "the augmentation choice round-trips");
             assertThrows(IllegalArgumentException.class, () -> ImageNetData.from(read, dir));
         }
     }
