@@ -52,8 +52,8 @@ class CommandLineTest {
     private static String perPreset(Function<Recipe, Object> value) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("workshop", plain(value.apply(Preset.WORKSHOP.recipe())));
-        v.put("d2l", plain(value.apply(Recipe.fashionMnist())));
-        v.put("paper", plain(value.apply(Recipe.paper())));
+        v.put("d2l", plain(value.apply(Preset.D2L.recipe())));
+        v.put("paper", plain(value.apply(Preset.PAPER.recipe())));
         v.put("smoke", plain(value.apply(Preset.SMOKE.recipe())));
         if (v.values().stream().distinct().count() == 1) {
             return "(" + v.get("paper") + ")";
