@@ -164,15 +164,18 @@ final class Runs {
         }
     }
 
-    /** Reads {@code file} (a folder means its last checkpoint), verified whole. */
+    /**
+     * Reads how {@code file} (a folder means its last checkpoint) was trained, without its arrays: a
+     * missing or foreign file fails here; the checksum is verified once, by {@link #loadCheckpointModel}.
+     */
     static Saved readCheckpoint(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             file = file.resolve(Checkpoint.LAST);
         }
-        return new Saved(file, Checkpoint.read(file).state());
+        return new Saved(file, Checkpoint.readState(file));
     }
 
-    /** The checkpoint's network with its parameters, on {@code device}. */
+    /** The checkpoint's network with its parameters, on {@code device}; the file is verified whole first. */
     static Model loadCheckpointModel(Saved saved, Engine engine, Device device) throws IOException {
         return Checkpoint.loadModel(saved.file(), engine.getEngineName(), device).model();
     }
@@ -182,9 +185,10 @@ final class Runs {
             throws IOException, TranslateException {
         Recipe recipe = saved.recipe();
         ModelSpec spec = saved.spec();
-        FashionMnist test = new FashionMnistData(dataDir)
-                .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
+        // The model first: a damaged checkpoint is reported before any data are read.
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
+            FashionMnist test = new FashionMnistData(dataDir)
+                    .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
             Block block = model.getBlock();
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             Evaluation e = Evaluation.run(x -> block.forward(ps, x, false), test, model.getNDManager(), spec.getClasses());
