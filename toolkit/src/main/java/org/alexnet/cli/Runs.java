@@ -149,8 +149,8 @@ final class Runs {
         }
     }
 
-    /** A checkpoint read back: how it was trained. */
-    record Saved(Path file, RunState state) {
+    /** A checkpoint read back and verified: how it was trained, and its arrays for {@link #loadCheckpointModel}. */
+    record Saved(Path file, RunState state, Checkpoint.Header header) {
         boolean isImageNet() {
             return ImageNetData.NAME.equals(state.datasetName());
         }
@@ -165,19 +165,20 @@ final class Runs {
     }
 
     /**
-     * Reads how {@code file} (a folder means its last checkpoint) was trained, without its arrays: a
-     * missing or foreign file fails here; the checksum is verified once, by {@link #loadCheckpointModel}.
+     * Reads {@code file} (a folder means its last checkpoint), verified whole (its checksum) before any
+     * of its settings are used; {@link #loadCheckpointModel} loads its arrays without verifying again.
      */
     static Saved readCheckpoint(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             file = file.resolve(Checkpoint.LAST);
         }
-        return new Saved(file, Checkpoint.readState(file));
+        Checkpoint.Header header = Checkpoint.read(file);
+        return new Saved(file, header.state(), header);
     }
 
-    /** The checkpoint's network with its parameters, on {@code device}; the file is verified whole first. */
+    /** The checkpoint's network with its parameters, on {@code device}. */
     static Model loadCheckpointModel(Saved saved, Engine engine, Device device) throws IOException {
-        return Checkpoint.loadModel(saved.file(), engine.getEngineName(), device).model();
+        return Checkpoint.loadModel(saved.header(), engine.getEngineName(), device).model();
     }
 
     /** Evaluates a Fashion-MNIST checkpoint on the test set; prints per-class and overall accuracy. */
@@ -185,10 +186,9 @@ final class Runs {
             throws IOException, TranslateException {
         Recipe recipe = saved.recipe();
         ModelSpec spec = saved.spec();
-        // The model first: a damaged checkpoint is reported before any data are read.
+        FashionMnist test = new FashionMnistData(dataDir)
+                .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
-            FashionMnist test = new FashionMnistData(dataDir)
-                    .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
             Block block = model.getBlock();
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             Evaluation e = Evaluation.run(x -> block.forward(ps, x, false), test, model.getNDManager(), spec.getClasses());
