@@ -7,7 +7,7 @@
 #   bash scripts/jar-contents.sh            # builds the jars first when they are missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ls toolkit/target/alexnet-toolkit-*-all.jar >/dev/null 2>&1 || mvn -B -q -ntp -DskipTests package -pl toolkit
+ls toolkit/target/alexnet-toolkit-*-all.jar >/dev/null 2>&1 || mvn -B -q -ntp -Dstyle.color=never -DskipTests package -pl toolkit >&2
 cpfile=$(mktemp)
 trap 'rm -f "$cpfile"' EXIT
 mvn -B -q -ntp -Dstyle.color=never dependency:build-classpath -pl toolkit -Dmdep.includeScope=runtime -Dmdep.outputFile="$cpfile" >/dev/null
@@ -45,6 +45,7 @@ GROUPS = [
     ("/com/univocity/", "commons-math3, RoaringBitmap, univocity, classgraph (tablesaw-core)"),
     ("/io/github/classgraph/", "commons-math3, RoaringBitmap, univocity, classgraph (tablesaw-core)"),
     ("/org/slf4j/", "SLF4J api + simple"),
+    ("/info/picocli/", "picocli (the alexnet command's parser)"),
 ]
 TOOLKIT = "the toolkit's classes"
 PLOTLY = "plotly.js 4.1.2 (notebook figures offline)"

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.alexnet.engine.Engines;
 import org.alexnet.model.LayerStack;
 import org.alexnet.model.ModelSummary;
 
@@ -52,7 +53,7 @@ final class LayerTimes {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             block.initialize(manager, DataType.FLOAT32, input);
             ParameterStore parameters = new ParameterStore(manager, false);
-            Engine djl = Engine.getEngine(engine);
+            Engine djl = Engines.select(engine);
             NDArray x = manager.randomUniform(0, 1, input);
             Shape[] shapes = {input};
             boolean first = true;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.alexnet.engine.Engines;
 
 /** What the benchmarks print about the machine and the process: CPU, load, memory, CPU time, settings. */
 final class Machine {
@@ -33,7 +34,7 @@ final class Machine {
                 System.getProperty("os.version"), System.getProperty("os.arch"));
         StringBuilder versions = new StringBuilder("DJL " + Engine.getDjlVersion());
         for (String e : engines) {
-            versions.append(", ").append(e).append(' ').append(Engine.getEngine(e).getVersion());
+            versions.append(", ").append(e).append(' ').append(Engines.select(e).getVersion());
         }
         System.out.println("engines: " + versions);
         System.out.println("settings (environment): " + settings());

@@ -29,6 +29,7 @@ import org.alexnet.data.transform.PcaLighting;
 import org.alexnet.engine.Engines;
 import org.alexnet.model.ModelSpec;
 import org.alexnet.train.PaperSgd;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ import picocli.CommandLine.Option;
 public final class PipelineBenchmark {
 
     /** The optimiser's numbers for the training steps: the paper's recipe. */
-    static final Recipe RECIPE = Recipe.paper();
+    static final Recipe RECIPE = Preset.PAPER.recipe();
 
     private PipelineBenchmark() {}
 
@@ -237,7 +238,7 @@ public final class PipelineBenchmark {
                         }
                     }
                     double tw = (System.nanoTime() - start) / 1e9;
-                    Engine e = Engine.getEngine(engine);
+                    Engine e = Engines.select(engine);
                     System.out.printf(Locale.ROOT, "toolkit-train images_per_second=%.1f model=alexnet-paper engine=%s %s batch=%d steps=%d "
                             + "load1=%.2f%n", trained / tw, e.getEngineName(), e.getVersion(), batch, trainSteps, load());
                 }

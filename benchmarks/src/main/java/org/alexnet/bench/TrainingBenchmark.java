@@ -41,9 +41,12 @@ import org.alexnet.data.FashionMnist;
 import org.alexnet.engine.Engines;
 import org.alexnet.model.AlexNet;
 import org.alexnet.model.ModelSummary;
+import org.alexnet.model.ModelSpec;
+import org.alexnet.train.Preset;
 import org.alexnet.train.ProgressListener;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.Training;
+import org.alexnet.train.TrainingData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,11 +94,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class TrainingBenchmark {
 
-    /** The recipes' batch (the paper's 128; Recipe.fashionMnist() keeps it). */
-    static final int BATCH = Recipe.paper().getBatchSize();
+    /** The recipes' batch (the paper's 128; the D2L preset keeps it). */
+    static final int BATCH = Preset.PAPER.recipe().getBatchSize();
     static final int D2L_EPOCH_IMAGES = 60_000;
     /** Seeds the data order and the synthetic images: the recipes' seed. */
-    static final long SEED = Recipe.paper().getSeed();
+    static final long SEED = Preset.PAPER.recipe().getSeed();
     /** Distinct synthetic images kept in memory (indices wrap around): 256 x 3x224x224 floats = 154 MB. */
     static final int SYNTHETIC_POOL = 256;
     static final int VALIDATION_IMAGES = 16;
@@ -105,18 +108,25 @@ public final class TrainingBenchmark {
 
     /** The two networks measured. */
     enum Kind {
-        D2L("d2l", 1, 10, "AlexNet.fashionMnist(), real Fashion-MNIST resized to the input size"),
-        PAPER("paper", 3, 1000, "AlexNet.paper(), SYNTHETIC random images (no ImageNet here)");
+        D2L("d2l", ModelSpec.Variant.ALEXNET_FASHION, 1, 10, Preset.D2L,
+                "AlexNet.fashionMnist(), real Fashion-MNIST resized to the input size"),
+        PAPER("paper", ModelSpec.Variant.ALEXNET, 3, 1000, Preset.PAPER,
+                "AlexNet.paper(), SYNTHETIC random images (no ImageNet here)");
 
         final String id;
+        final ModelSpec.Variant variant;
         final int channels;
         final int classes;
+        /** Where the optimiser's numbers come from (the benchmark changes only epochs, batch and size). */
+        final Preset preset;
         final String description;
 
-        Kind(String id, int channels, int classes, String description) {
+        Kind(String id, ModelSpec.Variant variant, int channels, int classes, Preset preset, String description) {
             this.id = id;
+            this.variant = variant;
             this.channels = channels;
             this.classes = classes;
+            this.preset = preset;
             this.description = description;
         }
 
@@ -129,8 +139,13 @@ public final class TrainingBenchmark {
             throw new IllegalArgumentException("unknown model '" + s + "': use d2l or paper");
         }
 
+        /** The network as the command line names it (alexnet-fashion, alexnet), which Training and checkpoints take. */
+        ModelSpec spec() {
+            return ModelSpec.of(variant, classes, channels);
+        }
+
         Block newBlock() {
-            return this == D2L ? AlexNet.fashionMnist() : AlexNet.paper();
+            return spec().build();
         }
 
         Shape inputShape(int size) {
@@ -501,7 +516,7 @@ public final class TrainingBenchmark {
         }
         Recipe r = recipe(configs.get(0));
         System.out.printf(Locale.ROOT, "bare loop optimiser: DJL Optimizer.sgd(), lr %s (fixed tracker), momentum %s,"
-                        + " weight decay %s (from Recipe)%n", r.getLearningRate(), r.getMomentum(), r.getWeightDecay());
+                        + " weight decay %s (from the preset)%n", r.getLearningRate(), r.getMomentum(), r.getWeightDecay());
         System.out.println();
 
         Map<String, GemmPeak.Result> peaks = new LinkedHashMap<>();
@@ -864,14 +879,11 @@ public final class TrainingBenchmark {
             }
         };
         double loss;
-        try (Model model = Model.newInstance("bench-toolkit-" + config.id(), Device.cpu(), engine.getEngineName())) {
-            model.setBlock(config.kind().newBlock());
+        ModelSpec spec = config.kind().spec();
+        try (Model model = Training.newModel(spec, engine.getEngineName(), Device.cpu())) {
             var history = Training.builder()
-                    .setModel(model)
-                    .setInputShape(config.inputShape())
-                    .setClasses(config.kind().classes)
-                    .setTrainingSet(train, sampler)
-                    .setValidationSet(validation)
+                    .setModel(model, spec)
+                    .setData(TrainingData.of(config.kind().id, train, sampler, validation))
                     .setRecipe(recipe)
                     .optDevices(Device.cpu())
                     .addListener(listener)
@@ -886,10 +898,9 @@ public final class TrainingBenchmark {
         return loss;
     }
 
-    /** The model's recipe (Recipe.fashionMnist() or Recipe.paper()) for one epoch at batch 128 and this size. */
+    /** The model's preset (D2L or PAPER) for one epoch at batch 128 and this size. */
     static Recipe recipe(Config config) {
-        Recipe base = config.kind() == Kind.D2L ? Recipe.fashionMnist() : Recipe.paper();
-        return base.toBuilder().epochs(1).batchSize(BATCH).resolution(config.size()).build();
+        return config.kind().preset.recipe().toBuilder().epochs(1).batchSize(BATCH).resolution(config.size()).build();
     }
 
     RandomAccessDataset trainingSet(Config config, int batches, Sampler sampler) throws IOException, TranslateException {

@@ -1,6 +1,7 @@
 package org.alexnet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -12,7 +13,10 @@ import org.alexnet.bench.TrainingBenchmark.Kind;
 import org.alexnet.bench.TrainingBenchmark.Loop;
 import org.alexnet.bench.TrainingBenchmark.Options;
 import org.alexnet.bench.TrainingBenchmark.Run;
+import org.alexnet.engine.Engines;
 import org.alexnet.model.AlexNet;
+import org.alexnet.model.ModelSpec;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,7 +100,7 @@ class TrainingBenchmarkTest {
     @Test
     void recipesAreTheToolkitsAtOneEpochAndTheMeasuredSize() {
         Recipe d2l = TrainingBenchmark.recipe(new Config(Kind.D2L, 96));
-        Recipe fashion = Recipe.fashionMnist();
+        Recipe fashion = Preset.D2L.recipe();
         assertEquals(fashion.getLearningRate(), d2l.getLearningRate());
         assertEquals(fashion.getMomentum(), d2l.getMomentum());
         assertEquals(fashion.getWeightDecay(), d2l.getWeightDecay());
@@ -105,9 +109,27 @@ class TrainingBenchmarkTest {
         assertEquals(1, d2l.getEpochs());
         assertEquals(128, d2l.getBatchSize());
         Recipe paper = TrainingBenchmark.recipe(new Config(Kind.PAPER, 224));
-        assertEquals(Recipe.paper().getLearningRate(), paper.getLearningRate());
+        assertEquals(Preset.PAPER.recipe().getLearningRate(), paper.getLearningRate());
+        assertEquals(Preset.PAPER.recipe().getPatience(), paper.getPatience());
         assertEquals(224, paper.getResolution());
-        assertEquals(Recipe.paper().getBatchSize(), TrainingBenchmark.BATCH);
+        assertEquals(Preset.PAPER.recipe().getBatchSize(), TrainingBenchmark.BATCH);
+        // D2L differs from PAPER in epochs and patience: the benchmark's D2L recipe must be D2L's.
+        assertEquals(Preset.D2L.recipe().getPatience(), d2l.getPatience());
+        assertNotEquals(Preset.PAPER.recipe().getPatience(), d2l.getPatience());
+    }
+
+    @Test
+    void modelsAreTheCommandLinesVariants() {
+        ModelSpec d2l = Kind.D2L.spec();
+        assertEquals(ModelSpec.Variant.ALEXNET_FASHION, d2l.getVariant());
+        assertEquals(10, d2l.getClasses());
+        assertEquals(1, d2l.getInputChannels());
+        assertEquals(AlexNet.fashionMnist().getConfig().toString(), ((AlexNet) Kind.D2L.newBlock()).getConfig().toString());
+        ModelSpec paper = Kind.PAPER.spec();
+        assertEquals(ModelSpec.Variant.ALEXNET, paper.getVariant());
+        assertEquals(1000, paper.getClasses());
+        assertEquals(3, paper.getInputChannels());
+        assertEquals(AlexNet.paper().getConfig().toString(), ((AlexNet) Kind.PAPER.newBlock()).getConfig().toString());
     }
 
     @Test
@@ -116,7 +138,7 @@ class TrainingBenchmarkTest {
         TrainingBenchmark b = parse("--engines", "mxnet", "--steps", "1", "--warmup", "1", "--sizes",
                 Integer.toString(AlexNet.MIN_INPUT_SIZE), "--gemm", "0").benchmark();
         Config config = b.configs().get(0);
-        Engine engine = Engine.getEngine("MXNet");
+        Engine engine = Engines.select("MXNet");
         Run[] run = new Run[1];
         double bare = b.measureBare(config, engine, run, false);
         assertEquals(1, run[0].measured());

@@ -30,7 +30,7 @@ final class PredictCommand extends Subcommand {
     @Option(names = "--ten-crop", description = "average over the paper's ten patches instead of the central one (ImageNet models)")
     boolean tenCrop;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "5", converter = Values.AtLeast1.class,
+    @Option(names = "--top", paramLabel = "N", defaultValue = "" + Predict.Options.DEFAULT_TOP, converter = Values.AtLeast1.class,
             description = "classes listed per image (default ${DEFAULT-VALUE})")
     int top;
 

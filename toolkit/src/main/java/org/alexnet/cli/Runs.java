@@ -149,8 +149,8 @@ final class Runs {
         }
     }
 
-    /** A checkpoint read back: how it was trained. */
-    record Saved(Path file, RunState state) {
+    /** A checkpoint read back and verified: how it was trained, and its arrays for {@link #loadCheckpointModel}. */
+    record Saved(Path file, RunState state, Checkpoint.Header header) {
         boolean isImageNet() {
             return ImageNetData.NAME.equals(state.datasetName());
         }
@@ -164,17 +164,21 @@ final class Runs {
         }
     }
 
-    /** Reads {@code file} (a folder means its last checkpoint), verified whole. */
+    /**
+     * Reads {@code file} (a folder means its last checkpoint), verified whole (its checksum) before any
+     * of its settings are used; {@link #loadCheckpointModel} loads its arrays without verifying again.
+     */
     static Saved readCheckpoint(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             file = file.resolve(Checkpoint.LAST);
         }
-        return new Saved(file, Checkpoint.read(file).state());
+        Checkpoint.Header header = Checkpoint.read(file);
+        return new Saved(file, header.state(), header);
     }
 
     /** The checkpoint's network with its parameters, on {@code device}. */
     static Model loadCheckpointModel(Saved saved, Engine engine, Device device) throws IOException {
-        return Checkpoint.loadModel(saved.file(), engine.getEngineName(), device).model();
+        return Checkpoint.loadModel(saved.header(), engine.getEngineName(), device).model();
     }
 
     /** Evaluates a Fashion-MNIST checkpoint on the test set; prints per-class and overall accuracy. */

@@ -18,23 +18,28 @@ final class SampleCommand extends Subcommand {
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "the folder to write (must hold no dataset)")
     Path output;
 
-    @Option(names = "--classes", paramLabel = "N", defaultValue = "10", converter = Values.AtLeast1.class,
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_CLASSES,
+            converter = Values.AtLeast1.class,
             description = "classes (default ${DEFAULT-VALUE})")
     int classes;
 
-    @Option(names = "--train-per-class", paramLabel = "N", defaultValue = "100", converter = Values.AtLeast1.class,
+    @Option(names = "--train-per-class", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_TRAIN_PER_CLASS,
+            converter = Values.AtLeast1.class,
             description = "training images per class (default ${DEFAULT-VALUE})")
     int trainPerClass;
 
-    @Option(names = "--val-per-class", paramLabel = "N", defaultValue = "20", converter = Values.AtLeast1.class,
+    @Option(names = "--val-per-class", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_VALIDATION_PER_CLASS,
+            converter = Values.AtLeast1.class,
             description = "validation images per class (default ${DEFAULT-VALUE})")
     int valPerClass;
 
-    @Option(names = "--min-side", paramLabel = "N", defaultValue = "100", converter = Values.AtLeast1.class,
+    @Option(names = "--min-side", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_MIN_SIDE,
+            converter = Values.AtLeast1.class,
             description = "shortest shorter side in pixels (default ${DEFAULT-VALUE})")
     int minSide;
 
-    @Option(names = "--max-side", paramLabel = "N", defaultValue = "400", converter = Values.AtLeast1.class,
+    @Option(names = "--max-side", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_MAX_SIDE,
+            converter = Values.AtLeast1.class,
             description = "longest shorter side in pixels (default ${DEFAULT-VALUE})")
     int maxSide;
 
@@ -44,7 +49,8 @@ final class SampleCommand extends Subcommand {
     @Option(names = "--no-odd-files", description = "no grayscale, CMYK, PNG-named or broken files")
     boolean noOddFiles;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + ImageNetSample.Builder.DEFAULT_SEED,
+            description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
     @Mixin

@@ -19,8 +19,15 @@ import picocli.CommandLine.Option;
         description = "print a model's layers, output shapes, parameters and forward multiply-adds (MACs) per layer and in total")
 final class SummaryCommand extends Subcommand {
 
-    /** The paper's network is summarised for ImageNet (1000 classes, RGB), the others for Fashion-MNIST. */
+    /**
+     * ImageNet's classes and channels (the paper's and torchvision's networks are ImageNet networks);
+     * a summary without --classes/--channels shows them for {@link #IMAGENET_VARIANTS}, and
+     * Fashion-MNIST's for the others.
+     */
     static final int IMAGENET_CLASSES = 1000;
+    static final int IMAGENET_CHANNELS = 3;
+    static final int FASHION_MNIST_CHANNELS = 1;
+    static final String IMAGENET_VARIANTS = "alexnet and alexnet-torchvision";
 
     @Mixin
     ModelOptions model;
@@ -30,11 +37,13 @@ final class SummaryCommand extends Subcommand {
     Integer resolution;
 
     @Option(names = "--classes", paramLabel = "N", converter = Values.AtLeast1.class,
-            description = "output classes (default " + IMAGENET_CLASSES + " for alexnet, " + FashionMnist.NUM_CLASSES + " for the others)")
+            description = "output classes (default " + IMAGENET_CLASSES + " for " + IMAGENET_VARIANTS + ", "
+                    + FashionMnist.NUM_CLASSES + " for the others)")
     Integer classes;
 
     @Option(names = "--channels", paramLabel = "N", converter = Values.AtLeast1.class,
-            description = "input channels (default 3 for alexnet, 1 for the others)")
+            description = "input channels (default " + IMAGENET_CHANNELS + " for " + IMAGENET_VARIANTS + ", "
+                    + FASHION_MNIST_CHANNELS + " for the others)")
     Integer channels;
 
     @Option(names = "--html", description = "an HTML table instead of text")
@@ -49,10 +58,10 @@ final class SummaryCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        boolean imagenet = model.variant(ModelSpec.Variant.ALEXNET) == ModelSpec.Variant.ALEXNET;
+        boolean imagenet = isImageNetNetwork(model.variant(ModelSpec.Variant.ALEXNET));
         ModelSpec spec = model.spec(ModelSpec.Variant.ALEXNET,
                 classes != null ? classes : imagenet ? IMAGENET_CLASSES : FashionMnist.NUM_CLASSES,
-                channels != null ? channels : imagenet ? 3 : 1);
+                channels != null ? channels : imagenet ? IMAGENET_CHANNELS : FASHION_MNIST_CHANNELS);
         int side = resolution != null ? resolution
                 : spec.getVariant() == ModelSpec.Variant.LENET ? FashionMnist.IMAGE_SIZE : Recipe.paper().getResolution();
         Shape input = new Shape(1).addAll(spec.inputShape(side));
@@ -66,5 +75,10 @@ final class SummaryCommand extends Subcommand {
             out.print(html ? s.toHtml(true) + "\n" : s.toText(true));
         }
         return 0;
+    }
+
+    /** The variants made for ImageNet ({@link #IMAGENET_VARIANTS}); the others are Fashion-MNIST's. */
+    static boolean isImageNetNetwork(ModelSpec.Variant v) {
+        return v == ModelSpec.Variant.ALEXNET || v == ModelSpec.Variant.ALEXNET_TORCHVISION;
     }
 }

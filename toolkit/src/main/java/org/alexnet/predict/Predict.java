@@ -24,11 +24,14 @@ public final class Predict {
 
     /** What to predict with and on; see {@link #options}. */
     public static final class Options {
+        /** Classes listed per image unless {@link #optTop} says otherwise: the paper's top-5. */
+        public static final int DEFAULT_TOP = 5;
+
         private final Path model;
         private final List<Path> inputs;
         private Path statistics;
         private boolean tenCrop;
-        private int top = 5;
+        private int top = DEFAULT_TOP;
         private String engine;
         private Consumer<String> progress = m -> {};
 

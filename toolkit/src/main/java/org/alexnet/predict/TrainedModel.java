@@ -194,14 +194,24 @@ public final class TrainedModel implements AutoCloseable {
         return model;
     }
 
-    /** The 1000 ILSVRC-2012 classes in wnid order (torchvision's), first name of each synset. */
+    /**
+     * The 1000 ILSVRC-2012 classes in wnid order (torchvision's output order), each named by the first
+     * WordNet lemma of its synset; the two lemmas that name two classes each (crane: the bird and the
+     * machine; maillot) get their wnid too, "crane (n02012849)". The synsets are ImageNet's
+     * LOC_synset_mapping.txt (docs/use-a-trained-model.md).
+     */
     public static List<String> imageNetClassNames() {
+        List<String[]> synsets;
         try (InputStream in = TrainedModel.class.getResourceAsStream("imagenet-synsets.txt")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.lines().map(l -> l.substring(l.indexOf(' ') + 1).split(",")[0].trim()).toList();
+            synsets = text.lines().map(l -> new String[] {l.substring(0, l.indexOf(' ')),
+                l.substring(l.indexOf(' ') + 1).split(",")[0].trim()}).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        java.util.Map<String, Long> uses = synsets.stream()
+                .collect(java.util.stream.Collectors.groupingBy(s -> s[1], java.util.stream.Collectors.counting()));
+        return synsets.stream().map(s -> uses.get(s[1]) > 1 ? s[1] + " (" + s[0] + ")" : s[1]).toList();
     }
 
     private static List<String> numbered(int classes) {

@@ -222,7 +222,11 @@ public final class Checkpoint {
         if (Files.isDirectory(file)) {
             file = file.resolve(LAST);
         }
-        Header header = read(file);
+        return loadModel(read(file), engine, device);
+    }
+
+    /** {@link #loadModel(Path, String, Device)} for a file already verified by {@link #read}. */
+    public static Loaded loadModel(Header header, String engine, Device device) throws IOException {
         RunState state = header.state();
         Model model = Training.newModel(state.spec(), engine, device);
         try {

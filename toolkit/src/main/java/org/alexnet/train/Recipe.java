@@ -101,14 +101,6 @@ public record Recipe(
         return Preset.PAPER.recipe();
     }
 
-    /**
-     * Dive into Deep Learning's Fashion-MNIST setting: the same as {@link Preset#D2L}, kept for the
-     * benchmark until it names the preset.
-     */
-    public static Recipe fashionMnist() {
-        return Preset.D2L.recipe();
-    }
-
     public Builder toBuilder() {
         Builder b = new Builder();
         for (int i = 0; i < FIELDS.length; i++) {

@@ -81,8 +81,8 @@ public final class Training {
     private Training(Builder b) {
         model = b.model;
         spec = b.spec;
-        inputShape = spec != null ? spec.inputShape(b.recipe.getResolution()) : b.inputShape;
-        classes = spec != null ? spec.getClasses() : b.classes;
+        inputShape = spec.inputShape(b.recipe.getResolution());
+        classes = spec.getClasses();
         data = b.data;
         recipe = b.recipe;
         outputDir = b.outputDir;
@@ -177,9 +177,7 @@ public final class Training {
             if (resume && last != null && Files.exists(last)) {
                 Checkpoint.Header header = Checkpoint.read(last);
                 RunState saved = header.state();
-                if (spec != null) {
-                    saved.checkResumableWith(spec, recipe);
-                }
+                saved.checkResumableWith(spec, recipe);
                 header.restore(block, optimizer, model.getNDManager(), names);
                 schedule.restore(saved.schedule());
                 float before = saved.recipe().getLearningRate();
@@ -207,7 +205,7 @@ public final class Training {
             djlListeners.forEach(config::addTrainingListeners);
             String description = String.format(
                     Locale.ROOT, "training %s on %s (%s %s), %s",
-                    spec != null ? spec.getVariant().id() : "model", describe(devices), engine.getEngineName(),
+                    spec.getVariant().id(), describe(devices), engine.getEngineName(),
                     engine.getVersion(), recipe);
             int epochs = recipe.getEpochs();
             int start = startEpoch;
@@ -498,11 +496,6 @@ public final class Training {
         private ModelSpec spec;
         private StopSignal stop;
         private TrainingData data;
-        private Shape inputShape;
-        private int classes;
-        private Dataset trainSet;
-        private EpochShuffleSampler sampler;
-        private Dataset validationSet;
         private Recipe recipe = Recipe.paper();
         private Path outputDir;
         private boolean resume;
@@ -525,41 +518,6 @@ public final class Training {
         /** Where the training and validation sets come from. */
         public Builder setData(TrainingData data) {
             this.data = data;
-            return this;
-        }
-
-        /**
-         * A model whose block was not built from a {@link ModelSpec} (e.g. the benchmark's); give its
-         * {@link #setInputShape input shape} and {@link #setClasses classes}. Such runs write no
-         * checkpoints.
-         */
-        public Builder setModel(Model model) {
-            this.model = model;
-            return this;
-        }
-
-        /** One example's shape, without the batch axis, e.g. (3, 224, 224); only with {@link #setModel(Model)}. */
-        public Builder setInputShape(Shape inputShape) {
-            this.inputShape = inputShape;
-            return this;
-        }
-
-        /** Only with {@link #setModel(Model)}. */
-        public Builder setClasses(int classes) {
-            this.classes = classes;
-            return this;
-        }
-
-        /** Datasets made elsewhere: the same as {@code setData(TrainingData.of(...))}. */
-        public Builder setTrainingSet(Dataset trainSet, EpochShuffleSampler sampler) {
-            this.trainSet = trainSet;
-            this.sampler = sampler;
-            return this;
-        }
-
-        /** See {@link #setTrainingSet}. */
-        public Builder setValidationSet(Dataset validationSet) {
-            this.validationSet = validationSet;
             return this;
         }
 
@@ -632,23 +590,14 @@ public final class Training {
         }
 
         public Training build() {
-            if (model == null || model.getBlock() == null) {
-                throw new IllegalArgumentException("a model with a block is required");
-            }
-            if (data == null && trainSet != null && validationSet != null) {
-                data = TrainingData.of("datasets", trainSet, sampler, validationSet);
+            if (model == null || model.getBlock() == null || spec == null) {
+                throw new IllegalArgumentException("a model with a block and its spec are required (setModel)");
             }
             if (data == null) {
                 throw new IllegalArgumentException("the data are required (setData)");
             }
-            if (spec != null) {
-                data.check(spec);
-                spec.inputShape(recipe.getResolution()); // refuses a resolution the network cannot take
-            } else if (inputShape == null || classes < 1) {
-                throw new IllegalArgumentException("a model without a spec needs its input shape and classes");
-            } else if (outputDir != null) {
-                throw new IllegalArgumentException("checkpoints need the model's spec: use setModel(model, spec)");
-            }
+            data.check(spec);
+            spec.inputShape(recipe.getResolution()); // refuses a resolution the network cannot take
             if (resume && outputDir == null) {
                 throw new IllegalArgumentException("resume needs an output directory");
             }

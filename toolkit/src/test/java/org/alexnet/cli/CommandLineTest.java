@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.model.AlexNet;
 import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
@@ -52,8 +53,8 @@ class CommandLineTest {
     private static String perPreset(Function<Recipe, Object> value) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("workshop", plain(value.apply(Preset.WORKSHOP.recipe())));
-        v.put("d2l", plain(value.apply(Recipe.fashionMnist())));
-        v.put("paper", plain(value.apply(Recipe.paper())));
+        v.put("d2l", plain(value.apply(Preset.D2L.recipe())));
+        v.put("paper", plain(value.apply(Preset.PAPER.recipe())));
         v.put("smoke", plain(value.apply(Preset.SMOKE.recipe())));
         if (v.values().stream().distinct().count() == 1) {
             return "(" + v.get("paper") + ")";
@@ -92,6 +93,26 @@ class CommandLineTest {
         assertTrue(entry(help, "--preset").contains("workshop, d2l, paper, smoke (default: workshop on the CPU, d2l with a GPU)"),
                 entry(help, "--preset"));
         assertTrue(entry(help, "--statistics-images").contains("(default 10000)"), entry(help, "--statistics-images"));
+    }
+
+    @Test
+    void sampleAndPredictHelpShowTheirBuildersDefaults() {
+        String sample = MainTest.run("sample", "--help").out();
+        assertTrue(entry(sample, "--classes").contains("(default " + ImageNetSample.Builder.DEFAULT_CLASSES + ")"),
+                entry(sample, "--classes"));
+        assertTrue(entry(sample, "--train-per-class").contains("(default 100)"), entry(sample, "--train-per-class"));
+        assertTrue(entry(sample, "--val-per-class").contains("(default 20)"), entry(sample, "--val-per-class"));
+        assertTrue(entry(sample, "--min-side").contains("(default 100)"), entry(sample, "--min-side"));
+        assertTrue(entry(sample, "--max-side").contains("(default 400)"), entry(sample, "--max-side"));
+        assertTrue(entry(sample, "--seed").contains("(default 42)"), entry(sample, "--seed"));
+        String predict = MainTest.run("predict", "--help").out();
+        assertTrue(entry(predict, "--top").contains("(default 5)"), entry(predict, "--top"));
+        // The summary's classes and channels follow the variant's dataset.
+        String summary = MainTest.run("summary", "--help").out();
+        assertTrue(entry(summary, "--classes").contains("default 1000 for alexnet and alexnet-torchvision, 10 for the others"),
+                entry(summary, "--classes"));
+        assertTrue(entry(summary, "--channels").contains("default 3 for alexnet and alexnet-torchvision, 1 for the others"),
+                entry(summary, "--channels"));
     }
 
     /** Every flag of every command is in its help with a description, and every variable in it was filled in. */

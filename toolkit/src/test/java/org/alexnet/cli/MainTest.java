@@ -69,6 +69,9 @@ class MainTest {
         assertTrue(run("summary", "--towers", "1").out().contains("62,378,344"));
         assertTrue(run("summary", "--model", "alexnet-fashion").out().contains("46,764,746"));
         assertTrue(run("summary", "--model", "lenet").out().contains("61,706"));
+        // torchvision's network is an ImageNet network like alexnet: 1000 classes of RGB images by default.
+        Result torchvision = run("summary", "--model", "alexnet-torchvision");
+        assertTrue(torchvision.out().contains("61,100,840"), torchvision.out());
         assertTrue(run("summary", "--html").out().contains("<table"));
         assertTrue(run("summary", "--engine", "PyTorch").out().contains("60,965,224"));
     }
@@ -121,5 +124,16 @@ class MainTest {
         assertEquals(0, eval.code(), eval.err());
         String expected = String.format(java.util.Locale.ROOT, "top-1 accuracy: %.4f", h.last().validationAccuracy());
         assertTrue(eval.out().contains(expected), eval.out() + " vs " + expected);
+        // A damaged checkpoint (one byte of its arrays flipped) is refused in one line before any evaluation.
+        Path damaged = dir.resolve("damaged.ckpt");
+        Files.copy(out.resolve("last.ckpt"), damaged);
+        try (var raf = new RandomAccessFile(damaged.toFile(), "rw")) {
+            long at = raf.length() / 2;
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0xff);
+        }
+        assertOneLineError(run("evaluate", "--checkpoint", damaged.toString()), 1, "is damaged (checksum mismatch)");
     }
 }

@@ -88,7 +88,6 @@ class LearningRateScheduleTest {
         assertEquals(Preset.LENET_WORKSHOP, Preset.named("lenet-workshop"));
         assertEquals(Preset.D2L, Preset.fashionMnistDefault(true));
         assertEquals(Preset.WORKSHOP, Preset.fashionMnistDefault(false));
-        assertEquals(Recipe.fashionMnist(), Preset.D2L.recipe());
         Recipe d2l = Preset.D2L.recipe();
         assertEquals(10, d2l.getEpochs());
         assertEquals(224, d2l.getResolution());

@@ -258,16 +258,24 @@ public final class ImageNetSample {
         return out;
     }
 
-    /** Builder for {@link ImageNetSample}. */
+    /** Builder for {@link ImageNetSample}; its defaults are the DEFAULT_ constants (the command line shows them). */
     public static final class Builder {
-        private int classes = 10;
-        private int trainPerClass = 100;
-        private int valPerClass = 20;
+        public static final int DEFAULT_CLASSES = 10;
+        public static final int DEFAULT_TRAIN_PER_CLASS = 100;
+        public static final int DEFAULT_VALIDATION_PER_CLASS = 20;
+        /** The range of the images' shorter side: about the sizes of ImageNet's photographs. */
+        public static final int DEFAULT_MIN_SIDE = 100;
+        public static final int DEFAULT_MAX_SIDE = 400;
+        public static final long DEFAULT_SEED = 42;
+
+        private int classes = DEFAULT_CLASSES;
+        private int trainPerClass = DEFAULT_TRAIN_PER_CLASS;
+        private int valPerClass = DEFAULT_VALIDATION_PER_CLASS;
         private boolean flatValidation;
         private boolean oddFiles = true;
-        private int minSide = 100;
-        private int maxSide = 400;
-        private long seed = 42;
+        private int minSide = DEFAULT_MIN_SIDE;
+        private int maxSide = DEFAULT_MAX_SIDE;
+        private long seed = DEFAULT_SEED;
         private Path fashionMnistDir;
 
         /** Number of classes, 1..10 (the Fashion-MNIST classes). */
