@@ -84,13 +84,14 @@ final class Runs {
         return Recipe.Schedule.parse(name);
     }
 
-    /** Trains (or resumes) a Fashion-MNIST run and prints its final line. */
-    static void trainFashionMnist(ModelSpec spec, Recipe recipe, Path dataDir, EngineOptions.Selection engine, Path output,
+    /** Trains (or resumes) a Fashion-MNIST run, on crops and mirror images when {@code augment}, and prints its final line. */
+    static void trainFashionMnist(ModelSpec spec, Recipe recipe, Path dataDir, boolean augment, EngineOptions.Selection engine,
+            Path output,
             boolean resume, StopSignal stop, PrintStream out) throws IOException, TranslateException {
         try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
             History history = Training.builder()
                     .setModel(model, spec)
-                    .setData(new FashionMnistData(dataDir))
+                    .setData(new FashionMnistData(dataDir).withAugmentation(augment))
                     .setRecipe(recipe)
                     .optDevices(engine.devices())
                     .optOutputDir(output)

@@ -58,6 +58,10 @@ final class TrainCommand extends Subcommand {
     @Option(names = "--overwrite", description = "start a new run in --output, deleting the run already there")
     boolean overwrite;
 
+    @Option(names = "--augment", description = {"Fashion-MNIST: train on random crops of the images enlarged by 256/224"
+            + " and their mirror images, as the paper did (validation on the centre crop); ImageNet always augments"})
+    boolean augment;
+
     @ArgGroup(validate = false, heading = "%nRecipe (defaults are the preset's):%n", order = 1)
     RecipeOptions recipeOptions;
 
@@ -218,6 +222,10 @@ final class TrainCommand extends Subcommand {
         if (!resume && !"imagenet".equals(dataset)) {
             refuseImageNetFlags(); // before any engine or folder is touched
         }
+        if (augment && "imagenet".equals(dataset)) {
+            throw new UsageException("--augment is for --dataset fashion-mnist: ImageNet runs always train on the paper's"
+                    + " random crops and mirror images");
+        }
         String modelId = model.variant("imagenet".equals(dataset) ? ModelSpec.Variant.ALEXNET : ModelSpec.Variant.ALEXNET_FASHION).id();
         EngineOptions.Selection selection = engine.choose(gpus != null ? gpus : -1, out);
         try (RunFolder folder = claimOutput(dataset == null ? "fashion-mnist" : dataset, modelId)) {
@@ -310,9 +318,13 @@ final class TrainCommand extends Subcommand {
             recipe = r.apply(presetFor(spec, r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())),
                     spec);
         }
+        boolean augmented = saved != null ? saved.augmented() : augment;
+        if (augment && !augmented) {
+            throw frozen("augment", dir, "no augmentation");
+        }
         Runs.checkFits(spec, recipe);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
-            Runs.trainFashionMnist(spec, recipe, data.dataDir, selection, dir, saved != null, ctrlC.signal, out);
+            Runs.trainFashionMnist(spec, recipe, data.dataDir, augmented, selection, dir, saved != null, ctrlC.signal, out);
         }
     }
 

@@ -54,6 +54,31 @@ class ReliabilityTest {
         return MainTest.run(args.toArray(String[]::new));
     }
 
+    /** --augment is recorded in the run, kept on --resume, and cannot be added to a run that had none. */
+    @Test
+    void augmentationIsPartOfTheRun(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("augmented");
+        MainTest.Result first = lenet(run, "--augment");
+        assertEquals(0, first.code(), first.out() + first.err());
+        assertTrue(Checkpoint.readState(run.resolve(Checkpoint.LAST)).augmented());
+        MainTest.Result more = MainTest.run("train", "--resume", "--output", run.toString(), "--epochs", "2");
+        assertEquals(0, more.code(), more.out() + more.err());
+        var state = Checkpoint.readState(run.resolve(Checkpoint.LAST));
+        assertEquals(2, state.epoch());
+        assertTrue(state.augmented(), "a resumed run keeps its augmentation");
+
+        Path plain = dir.resolve("plain");
+        assertEquals(0, lenet(plain).code());
+        assertFalse(Checkpoint.readState(plain.resolve(Checkpoint.LAST)).augmented());
+        Map<String, byte[]> before = snapshot(plain);
+        MainTest.Result refused = MainTest.run("train", "--resume", "--output", plain.toString(), "--augment");
+        assertEquals(2, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("--augment cannot change on --resume"), refused.err());
+        assertSame(before, snapshot(plain));
+        assertError(MainTest.run("train", "--dataset", "imagenet", "--augment"), 2, "--augment is for --dataset"
+                + " fashion-mnist: ImageNet runs always train on the paper's random crops and mirror images");
+    }
+
     @Test
     void flagsOutsideTheirRangeAreRefused() {
         assertError(MainTest.run("train", "--gpus", "-1"), 2, "--gpus must be at least 0, got -1");
