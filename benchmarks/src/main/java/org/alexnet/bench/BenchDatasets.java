@@ -61,20 +61,37 @@ final class BenchDatasets {
         @Override
         public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executorService) {
             CachedBatch self = this;
-            return new DataIterable(this, manager, sampler, dataBatchifier, labelBatchifier, pipeline,
-                    targetPipeline, executorService, prefetchNumber, device) {
+            return new DataIterable(
+                    this,
+                    manager,
+                    sampler,
+                    dataBatchifier,
+                    labelBatchifier,
+                    pipeline,
+                    targetPipeline,
+                    executorService,
+                    prefetchNumber,
+                    device) {
                 @Override
                 protected Batch fetch(List<Long> indices, int progress) {
                     if (indices.size() != self.x.getShape().get(0)) {
-                        throw new IllegalStateException("the cached batch has " + self.x.getShape().get(0)
-                                + " examples, asked for " + indices.size());
+                        throw new IllegalStateException("the cached batch has "
+                                + self.x.getShape().get(0) + " examples, asked for " + indices.size());
                     }
                     NDManager batchManager = this.manager.newSubManager();
                     batchManager.setName("cached fetch");
                     NDArray data = self.x.duplicate();
                     NDArray labels = self.y.duplicate();
-                    return new Batch(batchManager, new NDList(data), new NDList(labels), indices.size(),
-                            dataBatchifier, labelBatchifier, progress, self.size(), indices);
+                    return new Batch(
+                            batchManager,
+                            new NDList(data),
+                            new NDList(labels),
+                            indices.size(),
+                            dataBatchifier,
+                            labelBatchifier,
+                            progress,
+                            self.size(),
+                            indices);
                 }
             };
         }
@@ -133,7 +150,8 @@ final class BenchDatasets {
         @Override
         public Record get(NDManager manager, long index) {
             try (NDArray image = images(manager, List.of(index))) {
-                return new Record(new NDList(image.reshape(channels, side, side)),
+                return new Record(
+                        new NDList(image.reshape(channels, side, side)),
                         new NDList(manager.create(labels[Math.toIntExact(index)])));
             }
         }
@@ -149,16 +167,33 @@ final class BenchDatasets {
         @Override
         public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executorService) {
             SyntheticImages self = this;
-            return new DataIterable(this, manager, sampler, dataBatchifier, labelBatchifier, pipeline,
-                    targetPipeline, executorService, prefetchNumber, device) {
+            return new DataIterable(
+                    this,
+                    manager,
+                    sampler,
+                    dataBatchifier,
+                    labelBatchifier,
+                    pipeline,
+                    targetPipeline,
+                    executorService,
+                    prefetchNumber,
+                    device) {
                 @Override
                 protected Batch fetch(List<Long> indices, int progress) {
                     NDManager batchManager = this.manager.newSubManager();
                     batchManager.setName("synthetic fetch");
                     NDList data = new NDList(self.images(batchManager, indices));
                     NDList y = new NDList(self.labels(batchManager, indices));
-                    return new Batch(batchManager, data, y, indices.size(), dataBatchifier, labelBatchifier,
-                            progress, self.size(), indices);
+                    return new Batch(
+                            batchManager,
+                            data,
+                            y,
+                            indices.size(),
+                            dataBatchifier,
+                            labelBatchifier,
+                            progress,
+                            self.size(),
+                            indices);
                 }
             };
         }
@@ -170,5 +205,4 @@ final class BenchDatasets {
             }
         }
     }
-
 }

@@ -27,12 +27,12 @@ final class GemmPeak {
 
     /** Shape of the convolution measured: batch, channels in = out, side. */
     static final int CONV_BATCH = 64;
+
     static final int CONV_CHANNELS = 256;
     static final int CONV_SIDE = 26;
 
     /** GFLOP/s of the best repetition of each operation. */
-    record Result(String engine, int n, int repetitions, double matMulGflops, double linearGflops,
-            double convGflops) {
+    record Result(String engine, int n, int repetitions, double matMulGflops, double linearGflops, double convGflops) {
 
         /** The fastest of the three operations. */
         double best() {
@@ -57,8 +57,7 @@ final class GemmPeak {
             sync(w);
             double conv = best(manager, x, w, repetitions, Op.CONV);
             double convFlop = 2.0 * CONV_BATCH * CONV_CHANNELS * CONV_SIDE * CONV_SIDE * CONV_CHANNELS * 9;
-            return new Result(engine, n, repetitions, flop / matMul / 1e9, flop / linear / 1e9,
-                    convFlop / conv / 1e9);
+            return new Result(engine, n, repetitions, flop / matMul / 1e9, flop / linear / 1e9, convFlop / conv / 1e9);
         }
     }
 
@@ -77,7 +76,9 @@ final class GemmPeak {
                 NDArray c = switch (op) {
                     case MATMUL -> a.matMul(b);
                     case LINEAR -> Linear.linear(a, b).head();
-                    case CONV -> Conv2d.conv2d(a, b, null, new Shape(1, 1), new Shape(1, 1)).head();
+                    case CONV ->
+                        Conv2d.conv2d(a, b, null, new Shape(1, 1), new Shape(1, 1))
+                                .head();
                 };
                 c.attach(step);
                 sync(c);

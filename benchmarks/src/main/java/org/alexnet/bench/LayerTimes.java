@@ -88,7 +88,8 @@ final class LayerTimes {
                         xi.setRequiresGradient(!first);
                         long t1 = System.nanoTime();
                         try (GradientCollector gc = djl.newGradientCollector()) {
-                            NDArray out = layer.forward(parameters, new NDList(xi), true).head();
+                            NDArray out = layer.forward(parameters, new NDList(xi), true)
+                                    .head();
                             gc.backward(out.mul(g).sum());
                         }
                         if (!first) {
@@ -122,23 +123,49 @@ final class LayerTimes {
         double sumForward = layers.stream().mapToDouble(Layer::forwardSeconds).sum();
         double sumTrain = layers.stream().mapToDouble(Layer::trainSeconds).sum();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "   %-8s %12s | %9s %6s %8s | %9s %6s %8s %7s%n", "layer", "MACs/img",
-                "fwd ms", "share", "GFLOP/s", "fwd+bwd", "share", "GFLOP/s", "of peak"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "   %-8s %12s | %9s %6s %8s | %9s %6s %8s %7s%n",
+                "layer",
+                "MACs/img",
+                "fwd ms",
+                "share",
+                "GFLOP/s",
+                "fwd+bwd",
+                "share",
+                "GFLOP/s",
+                "of peak"));
         for (Layer l : layers) {
             boolean counted = l.macs() > 0;
-            sb.append(String.format(Locale.ROOT, "   %-8s %,12d | %9.1f %5.1f%% %8s | %9.1f %5.1f%% %8s %7s%n",
-                    l.name(), l.macs(), 1e3 * l.forwardSeconds(), 100 * l.forwardSeconds() / sumForward,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "   %-8s %,12d | %9.1f %5.1f%% %8s | %9.1f %5.1f%% %8s %7s%n",
+                    l.name(),
+                    l.macs(),
+                    1e3 * l.forwardSeconds(),
+                    100 * l.forwardSeconds() / sumForward,
                     counted ? String.format(Locale.ROOT, "%.1f", l.forwardGflops(batch)) : "-",
-                    1e3 * l.trainSeconds(), 100 * l.trainSeconds() / sumTrain,
+                    1e3 * l.trainSeconds(),
+                    100 * l.trainSeconds() / sumTrain,
                     counted ? String.format(Locale.ROOT, "%.1f", l.trainGflops(batch)) : "-",
                     counted ? String.format(Locale.ROOT, "%.0f%%", 100 * l.trainGflops(batch) / peakGflops) : "-"));
         }
         long macs = layers.stream().mapToLong(Layer::macs).sum();
         double trainFlop = layers.stream()
-                .mapToDouble(l -> (l.inputGradient() ? 3 : 2) * 2.0 * l.macs() * batch).sum();
-        sb.append(String.format(Locale.ROOT, "   %-8s %,12d | %9.1f %6s %8.1f | %9.1f %6s %8.1f %6.0f%%%n", "sum",
-                macs, 1e3 * sumForward, "", 2.0 * macs * batch / sumForward / 1e9, 1e3 * sumTrain, "",
-                trainFlop / sumTrain / 1e9, 100 * trainFlop / sumTrain / 1e9 / peakGflops));
+                .mapToDouble(l -> (l.inputGradient() ? 3 : 2) * 2.0 * l.macs() * batch)
+                .sum();
+        sb.append(String.format(
+                Locale.ROOT,
+                "   %-8s %,12d | %9.1f %6s %8.1f | %9.1f %6s %8.1f %6.0f%%%n",
+                "sum",
+                macs,
+                1e3 * sumForward,
+                "",
+                2.0 * macs * batch / sumForward / 1e9,
+                1e3 * sumTrain,
+                "",
+                trainFlop / sumTrain / 1e9,
+                100 * trainFlop / sumTrain / 1e9 / peakGflops));
         return sb.toString();
     }
 }

@@ -18,20 +18,39 @@ final class Machine {
 
     /** Environment variables that change how the engines run; printed with every result. */
     private static final List<String> SETTING_PREFIXES = List.of(
-            "OMP_", "KMP_", "GOMP_", "MXNET_", "OPENBLAS_", "DNNL_", "ONEDNN_", "MKL_", "LD_PRELOAD", "MALLOC_",
-            "PYTORCH_", "TORCH_");
+            "OMP_",
+            "KMP_",
+            "GOMP_",
+            "MXNET_",
+            "OPENBLAS_",
+            "DNNL_",
+            "ONEDNN_",
+            "MKL_",
+            "LD_PRELOAD",
+            "MALLOC_",
+            "PYTORCH_",
+            "TORCH_");
 
     private Machine() {}
 
     static void print(List<String> engines) {
         Runtime rt = Runtime.getRuntime();
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "machine: %d cores (availableProcessors), CPU %s, memory %s, JVM max heap %.1f GB%n",
-                rt.availableProcessors(), cpuModel(), memTotal(), rt.maxMemory() / 1e9);
-        System.out.printf(Locale.ROOT, "java: %s (%s %s), os: %s %s %s%n",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                System.getProperty("java.vm.version"), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
+                rt.availableProcessors(),
+                cpuModel(),
+                memTotal(),
+                rt.maxMemory() / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "java: %s (%s %s), os: %s %s %s%n",
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.vm.version"),
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("os.arch"));
         StringBuilder versions = new StringBuilder("DJL " + Engine.getDjlVersion());
         for (String e : engines) {
             versions.append(", ").append(e).append(' ').append(Engines.select(e).getVersion());
@@ -53,7 +72,8 @@ final class Machine {
             }
         });
         StringBuilder sb = new StringBuilder();
-        set.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        set.forEach((k, v) ->
+                sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
         return sb.length() == 0 ? "(none)" : sb.toString();
     }
 
@@ -97,7 +117,8 @@ final class Machine {
     /** The 1-minute load average, NaN if unknown. */
     static double load1() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -61,40 +61,58 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
     /** The command line: each flag once, with its help and default. */
-    @Command(name = "PipelineBenchmark", sortOptions = false,
+    @Command(
+            name = "PipelineBenchmark",
+            sortOptions = false,
             description = "Throughput of the ImageNet input pipeline and of training fed by it (docs/benchmarks.md).")
     static final class Options implements Callable<Integer> {
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "this help")
         boolean help;
 
-        @Option(names = "--dir", required = true, paramLabel = "DIR",
+        @Option(
+                names = "--dir",
+                required = true,
+                paramLabel = "DIR",
                 description = "a folder with train/<class>/*.JPEG (the ILSVRC layout)")
         Path dir;
 
         @Option(names = "--seconds", paramLabel = "S", description = "per measurement (default: ${DEFAULT-VALUE})")
         double seconds = 10;
 
-        @Option(names = "--threads", paramLabel = "N", description = "up to N pipeline threads (default: the cores,"
-                + " ${DEFAULT-VALUE})")
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                description = "up to N pipeline threads (default: the cores," + " ${DEFAULT-VALUE})")
         int threads = Runtime.getRuntime().availableProcessors();
 
-        @Option(names = "--train-steps", paramLabel = "N", description = "training steps fed by the loader, 0 = none"
-                + " (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--train-steps",
+                paramLabel = "N",
+                description = "training steps fed by the loader, 0 = none" + " (default: ${DEFAULT-VALUE})")
         int trainSteps = 3;
 
-        @Option(names = "--batch", paramLabel = "N", description = "loader and training batch (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--batch",
+                paramLabel = "N",
+                description = "loader and training batch (default: ${DEFAULT-VALUE})")
         int batch = 32;
 
-        @Option(names = "--engine", paramLabel = "NAME", description = "training engine, chosen as the command line"
-                + " chooses it (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--engine",
+                paramLabel = "NAME",
+                description = "training engine, chosen as the command line" + " chooses it (default: ${DEFAULT-VALUE})")
         String engine = Engines.DEFAULT;
 
         @Option(names = "--single-only", description = "stop after the one-thread measurement")
         boolean singleOnly;
 
-        @Option(names = "--resampling", description = "instead: compare the central 256 patches of libjpeg-turbo"
-                + " and ImageIO")
+        @Option(
+                names = "--resampling",
+                description = "instead: compare the central 256 patches of libjpeg-turbo" + " and ImageIO")
         boolean resampling;
 
         @Option(names = "--patches", paramLabel = "OUT", description = "with --resampling: write the patches here")
@@ -103,8 +121,8 @@ public final class PipelineBenchmark {
         @Override
         public Integer call() throws Exception {
             if (seconds <= 0 || threads < 1 || trainSteps < 0 || batch < 1) {
-                throw new IllegalArgumentException("--seconds, --threads and --batch must be positive, --train-steps"
-                        + " at least 0");
+                throw new IllegalArgumentException(
+                        "--seconds, --threads and --batch must be positive, --train-steps" + " at least 0");
             }
             run(dir, seconds, threads, trainSteps, batch, engine, singleOnly, resampling, patches);
             return 0;
@@ -123,10 +141,23 @@ public final class PipelineBenchmark {
         System.exit(cl.execute(args));
     }
 
-    static void run(Path dir, double seconds, int threads, int trainSteps, int batch, String engine,
-            boolean singleOnly, boolean resampling, Path patches) throws Exception {
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.version"));
+    static void run(
+            Path dir,
+            double seconds,
+            int threads,
+            int trainSteps,
+            int batch,
+            String engine,
+            boolean singleOnly,
+            boolean resampling,
+            Path patches)
+            throws Exception {
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cores, %s, Java %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"));
         if (resampling) {
             resampling(dir, patches);
             return;
@@ -137,11 +168,18 @@ public final class PipelineBenchmark {
         System.out.println("decoder: " + decoder);
         String decoderTag = decoder.startsWith("libjpeg-turbo") ? "turbo" : "imageio";
 
-        ImageNet plain = ImageNet.builder().setRoot(dir).optMode(ImageNet.Mode.CENTER)
-                .setSampling(EpochShuffleSampler.sequential(1)).build();
+        ImageNet plain = ImageNet.builder()
+                .setRoot(dir)
+                .optMode(ImageNet.Mode.CENTER)
+                .setSampling(EpochShuffleSampler.sequential(1))
+                .build();
         DatasetStatistics stats = DatasetStatistics.compute(plain, 0, 1, null);
-        ImageNet train = ImageNet.builder().setRoot(dir).optStatistics(stats, true).optThreads(1)
-                .setSampling(new EpochShuffleSampler(batch, 1)).build();
+        ImageNet train = ImageNet.builder()
+                .setRoot(dir)
+                .optStatistics(stats, true)
+                .optThreads(1)
+                .setSampling(new EpochShuffleSampler(batch, 1))
+                .build();
         int n = (int) train.size();
         float[] buffer = new float[3 * ImageNet.CROP * ImageNet.CROP];
 
@@ -165,10 +203,21 @@ public final class PipelineBenchmark {
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
         double process = (processCpuNanos() - process0) / 1e9;
-        System.out.printf(Locale.ROOT, "toolkit images_per_second_per_core=%.1f images=%d seconds=%.2f cpu_seconds=%.2f "
-                + "images_per_cpu_second=%.1f process_cpu_seconds=%.2f images_per_process_cpu_second=%.1f threads=1 "
-                + "files=%d decoder=%s load1=%.2f%n",
-                images / wall, images, wall, cpu, images / cpu, process, images / process, n, decoderTag, load());
+        System.out.printf(
+                Locale.ROOT,
+                "toolkit images_per_second_per_core=%.1f images=%d seconds=%.2f cpu_seconds=%.2f "
+                        + "images_per_cpu_second=%.1f process_cpu_seconds=%.2f images_per_process_cpu_second=%.1f threads=1 "
+                        + "files=%d decoder=%s load1=%.2f%n",
+                images / wall,
+                images,
+                wall,
+                cpu,
+                images / cpu,
+                process,
+                images / process,
+                n,
+                decoderTag,
+                load());
         stages(train, stats, jpeg, decoderTag);
         if (singleOnly) {
             train.close();
@@ -182,8 +231,12 @@ public final class PipelineBenchmark {
         }
 
         // The loader with all its threads, building batches as training would receive them.
-        ImageNet loaderSet = ImageNet.builder().setRoot(dir).optStatistics(stats, true).optThreads(threads)
-                .setSampling(new EpochShuffleSampler(batch, 1)).build();
+        ImageNet loaderSet = ImageNet.builder()
+                .setRoot(dir)
+                .optStatistics(stats, true)
+                .optThreads(threads)
+                .setSampling(new EpochShuffleSampler(batch, 1))
+                .build();
         try (NDManager manager = NDManager.newBaseManager(engine)) {
             long loaded = 0;
             long s0 = System.nanoTime();
@@ -196,16 +249,29 @@ public final class PipelineBenchmark {
                 passes++;
             }
             double lw = (System.nanoTime() - s0) / 1e9;
-            System.out.printf(Locale.ROOT, "toolkit-loader images_per_second=%.1f threads=%d batch=%d images=%d seconds=%.2f "
-                    + "decoder=%s load1=%.2f%n", loaded / lw, threads, batch, loaded, lw, decoderTag, load());
+            System.out.printf(
+                    Locale.ROOT,
+                    "toolkit-loader images_per_second=%.1f threads=%d batch=%d images=%d seconds=%.2f "
+                            + "decoder=%s load1=%.2f%n",
+                    loaded / lw,
+                    threads,
+                    batch,
+                    loaded,
+                    lw,
+                    decoderTag,
+                    load());
         }
         loaderSet.close();
 
         if (trainSteps > 0) {
             ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, train.getClassCount(), 3);
             Shape input = new Shape(batch, 3, ImageNet.CROP, ImageNet.CROP);
-            ImageNet fed = ImageNet.builder().setRoot(dir).optStatistics(stats, true).optThreads(threads)
-                    .setSampling(new EpochShuffleSampler(batch, 2, true)).build();
+            ImageNet fed = ImageNet.builder()
+                    .setRoot(dir)
+                    .optStatistics(stats, true)
+                    .optThreads(threads)
+                    .setSampling(new EpochShuffleSampler(batch, 2, true))
+                    .build();
             try (Model model = Model.newInstance("bench", (ai.djl.Device) null, engine);
                     PaperSgd sgd = PaperSgd.builder()
                             .setLearningRateTracker(Tracker.fixed(RECIPE.getLearningRate()))
@@ -213,7 +279,8 @@ public final class PipelineBenchmark {
                             .optWeightDecays(RECIPE.getWeightDecay())
                             .build()) {
                 model.setBlock(spec.build());
-                DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd);
+                DefaultTrainingConfig config =
+                        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd);
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(input);
                     int step = 0;
@@ -239,15 +306,31 @@ public final class PipelineBenchmark {
                     }
                     double tw = (System.nanoTime() - start) / 1e9;
                     Engine e = Engines.select(engine);
-                    System.out.printf(Locale.ROOT, "toolkit-train images_per_second=%.1f model=alexnet-paper engine=%s %s batch=%d steps=%d "
-                            + "load1=%.2f%n", trained / tw, e.getEngineName(), e.getVersion(), batch, trainSteps, load());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "toolkit-train images_per_second=%.1f model=alexnet-paper engine=%s %s batch=%d steps=%d "
+                                    + "load1=%.2f%n",
+                            trained / tw,
+                            e.getEngineName(),
+                            e.getVersion(),
+                            batch,
+                            trainSteps,
+                            load());
                 }
             }
             fed.close();
         }
-        System.out.println("statistics: " + stats.describeSource() + "; " + new PcaLighting(
-                toFloat(stats.getEigenvalues()), new float[][] {toFloat(stats.getEigenvectors()[0]),
-                        toFloat(stats.getEigenvectors()[1]), toFloat(stats.getEigenvectors()[2])}, 0.1, 255f, 0));
+        System.out.println("statistics: " + stats.describeSource() + "; "
+                + new PcaLighting(
+                        toFloat(stats.getEigenvalues()),
+                        new float[][] {
+                            toFloat(stats.getEigenvectors()[0]),
+                            toFloat(stats.getEigenvectors()[1]),
+                            toFloat(stats.getEigenvectors()[2])
+                        },
+                        0.1,
+                        255f,
+                        0));
         train.close();
         plain.close();
     }
@@ -272,19 +355,35 @@ public final class PipelineBenchmark {
                 long c0 = mx.getCurrentThreadCpuTime();
                 byte[] bytes = java.nio.file.Files.readAllBytes(data.getFile(i));
                 long c1 = mx.getCurrentThreadCpuTime();
-                java.awt.image.BufferedImage image = ImageDecoder.decode(bytes, data.getFile(i).toString(), jpeg);
+                java.awt.image.BufferedImage image =
+                        ImageDecoder.decode(bytes, data.getFile(i).toString(), jpeg);
                 long c2 = mx.getCurrentThreadCpuTime();
                 java.util.Random r = new java.util.Random(i);
-                CentralPatch.of(image, ImageNet.SCALE).writeCrop(r.nextInt(33), r.nextInt(33), ImageNet.CROP, r.nextBoolean(),
-                        stats.getMean(), lighting.shift(lighting.drawAlphas(r)), 1f, dest, 0);
+                CentralPatch.of(image, ImageNet.SCALE)
+                        .writeCrop(
+                                r.nextInt(33),
+                                r.nextInt(33),
+                                ImageNet.CROP,
+                                r.nextBoolean(),
+                                stats.getMean(),
+                                lighting.shift(lighting.drawAlphas(r)),
+                                1f,
+                                dest,
+                                0);
                 long c3 = mx.getCurrentThreadCpuTime();
                 read += c1 - c0;
                 decode += c2 - c1;
                 crop += c3 - c2;
             }
         }
-        System.out.printf(Locale.ROOT, "toolkit-stages read_ms=%.3f decode_ms=%.3f crop_ms=%.3f decoder=%s load1=%.2f%n",
-                read / 2e6 / n, decode / 2e6 / n, crop / 2e6 / n, decoderTag, load());
+        System.out.printf(
+                Locale.ROOT,
+                "toolkit-stages read_ms=%.3f decode_ms=%.3f crop_ms=%.3f decoder=%s load1=%.2f%n",
+                read / 2e6 / n,
+                decode / 2e6 / n,
+                crop / 2e6 / n,
+                decoderTag,
+                load());
     }
 
     /**
@@ -295,10 +394,18 @@ public final class PipelineBenchmark {
      */
     private static void resampling(Path dir, Path patches) throws Exception {
         System.out.println("decoder: " + ImageDecoder.describe(ImageDecoder.Jpeg.TURBO));
-        ImageNet turbo = ImageNet.builder().setRoot(dir).optMode(ImageNet.Mode.CENTER)
-                .optJpegDecoder(ImageDecoder.Jpeg.TURBO).setSampling(EpochShuffleSampler.sequential(1)).build();
-        ImageNet imageIO = ImageNet.builder().setRoot(dir).optMode(ImageNet.Mode.CENTER)
-                .optJpegDecoder(ImageDecoder.Jpeg.IMAGEIO).setSampling(EpochShuffleSampler.sequential(1)).build();
+        ImageNet turbo = ImageNet.builder()
+                .setRoot(dir)
+                .optMode(ImageNet.Mode.CENTER)
+                .optJpegDecoder(ImageDecoder.Jpeg.TURBO)
+                .setSampling(EpochShuffleSampler.sequential(1))
+                .build();
+        ImageNet imageIO = ImageNet.builder()
+                .setRoot(dir)
+                .optMode(ImageNet.Mode.CENTER)
+                .optJpegDecoder(ImageDecoder.Jpeg.IMAGEIO)
+                .setSampling(EpochShuffleSampler.sequential(1))
+                .build();
         if (patches != null) {
             java.nio.file.Files.createDirectories(patches);
         }
@@ -324,11 +431,24 @@ public final class PipelineBenchmark {
             count[halved]++;
             worst = Math.max(worst, max);
             String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            System.out.printf(Locale.ROOT, "resampling file=%s size=%dx%d dct_half_size=%b mean_difference=%.3f max_difference=%.0f%n",
-                    name, full.getWidth(), full.getHeight(), halved == 1, s / a.data().length, max);
+            System.out.printf(
+                    Locale.ROOT,
+                    "resampling file=%s size=%dx%d dct_half_size=%b mean_difference=%.3f max_difference=%.0f%n",
+                    name,
+                    full.getWidth(),
+                    full.getHeight(),
+                    halved == 1,
+                    s / a.data().length,
+                    max);
             if (patches != null) {
-                javax.imageio.ImageIO.write(a.toBufferedImage(), "png", patches.resolve(name + ".turbo.png").toFile());
-                javax.imageio.ImageIO.write(b.toBufferedImage(), "png", patches.resolve(name + ".imageio.png").toFile());
+                javax.imageio.ImageIO.write(
+                        a.toBufferedImage(),
+                        "png",
+                        patches.resolve(name + ".turbo.png").toFile());
+                javax.imageio.ImageIO.write(
+                        b.toBufferedImage(),
+                        "png",
+                        patches.resolve(name + ".imageio.png").toFile());
             }
         }
         // The patch's CPU cost with each decoder on these files: a warm-up pass, then five.
@@ -343,12 +463,22 @@ public final class PipelineBenchmark {
                     data.loadCentered(i);
                 }
             }
-            System.out.printf(Locale.ROOT, "resampling-time decoder=%s cpu_ms_per_image=%.2f load1=%.2f%n",
-                    data == turbo ? "turbo" : "imageio", (mx.getCurrentThreadCpuTime() - cpu0) / 1e6 / (5 * data.size()), load());
+            System.out.printf(
+                    Locale.ROOT,
+                    "resampling-time decoder=%s cpu_ms_per_image=%.2f load1=%.2f%n",
+                    data == turbo ? "turbo" : "imageio",
+                    (mx.getCurrentThreadCpuTime() - cpu0) / 1e6 / (5 * data.size()),
+                    load());
         }
-        System.out.printf(Locale.ROOT, "resampling-summary full_size_images=%d mean_difference=%.3f dct_half_size_images=%d "
-                + "mean_difference=%.3f max_difference=%.0f%n", count[0], values[0] == 0 ? 0 : sum[0] / values[0],
-                count[1], values[1] == 0 ? 0 : sum[1] / values[1], worst);
+        System.out.printf(
+                Locale.ROOT,
+                "resampling-summary full_size_images=%d mean_difference=%.3f dct_half_size_images=%d "
+                        + "mean_difference=%.3f max_difference=%.0f%n",
+                count[0],
+                values[0] == 0 ? 0 : sum[0] / values[0],
+                count[1],
+                values[1] == 0 ? 0 : sum[1] / values[1],
+                worst);
         turbo.close();
         imageIO.close();
     }
@@ -388,9 +518,18 @@ public final class PipelineBenchmark {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double process = (processCpuNanos() - process0) / 1e9;
-        System.out.printf(Locale.ROOT, "toolkit-threads threads=%d images_per_second=%.1f images=%d seconds=%.2f "
-                + "process_cpu_seconds=%.2f images_per_process_cpu_second=%.1f decoder=%s load1=%.2f%n",
-                t, images.get() / wall, images.get(), wall, process, images.get() / process, decoderTag, load());
+        System.out.printf(
+                Locale.ROOT,
+                "toolkit-threads threads=%d images_per_second=%.1f images=%d seconds=%.2f "
+                        + "process_cpu_seconds=%.2f images_per_process_cpu_second=%.1f decoder=%s load1=%.2f%n",
+                t,
+                images.get() / wall,
+                images.get(),
+                wall,
+                process,
+                images.get() / process,
+                decoderTag,
+                load());
     }
 
     /** The machine's 1-minute load average (other jobs share it). */
@@ -400,11 +539,11 @@ public final class PipelineBenchmark {
 
     /** CPU time of the whole JVM (the decoding thread plus GC and compiler threads), as the peer's process_time. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static float[] toFloat(double[] d) {
         return new float[] {(float) d[0], (float) d[1], (float) d[2]};
     }
-
 }

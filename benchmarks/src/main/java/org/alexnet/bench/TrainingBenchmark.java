@@ -40,8 +40,8 @@ import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.engine.Engines;
 import org.alexnet.model.AlexNet;
-import org.alexnet.model.ModelSummary;
 import org.alexnet.model.ModelSpec;
+import org.alexnet.model.ModelSummary;
 import org.alexnet.train.Preset;
 import org.alexnet.train.ProgressListener;
 import org.alexnet.train.Recipe;
@@ -96,11 +96,13 @@ public final class TrainingBenchmark {
 
     /** The recipes' batch (the paper's 128; the D2L preset keeps it). */
     static final int BATCH = Preset.PAPER.recipe().getBatchSize();
+
     static final int D2L_EPOCH_IMAGES = 60_000;
     /** Seeds the data order and the synthetic images: the recipes' seed. */
     static final long SEED = Preset.PAPER.recipe().getSeed();
     /** Distinct synthetic images kept in memory (indices wrap around): 256 x 3x224x224 floats = 154 MB. */
     static final int SYNTHETIC_POOL = 256;
+
     static final int VALIDATION_IMAGES = 16;
     static final int MIN_DATA_BATCHES = 10;
     /** Training FLOPs per forward MAC: 2 FLOPs per MAC, times forward + backward-data + backward-weights. */
@@ -108,9 +110,19 @@ public final class TrainingBenchmark {
 
     /** The two networks measured. */
     enum Kind {
-        D2L("d2l", ModelSpec.Variant.ALEXNET_FASHION, 1, 10, Preset.D2L,
+        D2L(
+                "d2l",
+                ModelSpec.Variant.ALEXNET_FASHION,
+                1,
+                10,
+                Preset.D2L,
                 "AlexNet.fashionMnist(), real Fashion-MNIST resized to the input size"),
-        PAPER("paper", ModelSpec.Variant.ALEXNET, 3, 1000, Preset.PAPER,
+        PAPER(
+                "paper",
+                ModelSpec.Variant.ALEXNET,
+                3,
+                1000,
+                Preset.PAPER,
                 "AlexNet.paper(), SYNTHETIC random images (no ImageNet here)");
 
         final String id;
@@ -119,6 +131,7 @@ public final class TrainingBenchmark {
         final int classes;
         /** Where the optimiser's numbers come from (the benchmark changes only epochs, batch and size). */
         final Preset preset;
+
         final String description;
 
         Kind(String id, ModelSpec.Variant variant, int channels, int classes, Preset preset, String description) {
@@ -235,7 +248,8 @@ public final class TrainingBenchmark {
 
         /** Process CPU seconds per measured step (2 cores fully used = 2 x the wall time). */
         double cpuPerStep() {
-            return runs.stream().mapToDouble(Run::cpuSeconds).sum() / runs.stream().mapToInt(Run::measured).sum();
+            return runs.stream().mapToDouble(Run::cpuSeconds).sum()
+                    / runs.stream().mapToInt(Run::measured).sum();
         }
 
         /** System (kernel) share of the process CPU time in the measured steps. */
@@ -245,7 +259,9 @@ public final class TrainingBenchmark {
         }
 
         double[] stepSeconds() {
-            return runs.stream().flatMapToDouble(r -> Arrays.stream(r.stepSeconds())).toArray();
+            return runs.stream()
+                    .flatMapToDouble(r -> Arrays.stream(r.stepSeconds()))
+                    .toArray();
         }
 
         double medianStep() {
@@ -271,7 +287,10 @@ public final class TrainingBenchmark {
         String loads() {
             StringBuilder sb = new StringBuilder();
             for (Run r : runs) {
-                sb.append(sb.length() == 0 ? "" : "; ").append(r.loadBefore()).append(" -> ").append(r.loadAfter());
+                sb.append(sb.length() == 0 ? "" : "; ")
+                        .append(r.loadBefore())
+                        .append(" -> ")
+                        .append(r.loadAfter());
             }
             return sb.toString();
         }
@@ -302,8 +321,14 @@ public final class TrainingBenchmark {
         }
     }
 
-    record Result(Config config, String engine, Map<Loop, Timing> loops, Timing data, double bareLoss,
-            double toolkitLoss, long macs) {
+    record Result(
+            Config config,
+            String engine,
+            Map<Loop, Timing> loops,
+            Timing data,
+            double bareLoss,
+            double toolkitLoss,
+            long macs) {
 
         Timing bare() {
             return loops.get(Loop.BARE);
@@ -358,8 +383,17 @@ public final class TrainingBenchmark {
     private final boolean layers;
     private float[] syntheticPool;
 
-    TrainingBenchmark(int steps, int warmup, List<String> engines, List<Config> configs, List<Loop> loops,
-            int rounds, boolean diagnose, int gemmSize, int gemmRepetitions, boolean layers) {
+    TrainingBenchmark(
+            int steps,
+            int warmup,
+            List<String> engines,
+            List<Config> configs,
+            List<Loop> loops,
+            int rounds,
+            boolean diagnose,
+            int gemmSize,
+            int gemmRepetitions,
+            boolean layers) {
         this.steps = steps;
         this.warmup = warmup;
         this.engines = engines;
@@ -381,7 +415,9 @@ public final class TrainingBenchmark {
     }
 
     /** The command line: each flag once, with its help and default; picocli writes --help from these. */
-    @Command(name = "TrainingBenchmark", sortOptions = false,
+    @Command(
+            name = "TrainingBenchmark",
+            sortOptions = false,
             description = "AlexNet training throughput at batch 128 on the CPU: the toolkit's loop against a bare"
                     + " DJL loop, data loading alone, the engine's float32 peak (docs/benchmarks.md).")
     static final class Options implements Callable<Integer> {
@@ -389,57 +425,93 @@ public final class TrainingBenchmark {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "this help")
         boolean help;
 
-        @Option(names = "--steps", paramLabel = "N", description = "measured steps per loop (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--steps",
+                paramLabel = "N",
+                description = "measured steps per loop (default: ${DEFAULT-VALUE})")
         int steps = 5;
 
-        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured steps first (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--warmup",
+                paramLabel = "N",
+                description = "unmeasured steps first (default: ${DEFAULT-VALUE})")
         int warmup = 1;
 
-        @Option(names = "--rounds", paramLabel = "N", description = "repeats the loops N times per configuration,"
-                + " alternating which goes first, and pools the steps (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--rounds",
+                paramLabel = "N",
+                description = "repeats the loops N times per configuration,"
+                        + " alternating which goes first, and pools the steps (default: ${DEFAULT-VALUE})")
         int rounds = 1;
 
-        @Option(names = "--engines", split = ",", paramLabel = "NAME", description = "engines, in this JVM, chosen"
-                + " as the command line chooses them (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--engines",
+                split = ",",
+                paramLabel = "NAME",
+                description = "engines, in this JVM, chosen"
+                        + " as the command line chooses them (default: ${DEFAULT-VALUE})")
         List<String> engines = List.of(Engines.DEFAULT, Engines.PYTORCH);
 
-        @Option(names = "--models", split = ",", paramLabel = "d2l|paper", description = "d2l: AlexNet.fashionMnist()"
-                + " on Fashion-MNIST; paper: AlexNet.paper() on synthetic images (default: d2l)")
+        @Option(
+                names = "--models",
+                split = ",",
+                paramLabel = "d2l|paper",
+                description = "d2l: AlexNet.fashionMnist()"
+                        + " on Fashion-MNIST; paper: AlexNet.paper() on synthetic images (default: d2l)")
         List<Kind> models = List.of(Kind.D2L);
 
-        @Option(names = "--sizes", split = ",", paramLabel = "PX", description = "input sizes (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--sizes",
+                split = ",",
+                paramLabel = "PX",
+                description = "input sizes (default: ${DEFAULT-VALUE})")
         List<Integer> sizes = List.of(224, 96);
 
-        @Option(names = "--loops", split = ",", paramLabel = "bare|toolkit", description = "bare alone measures"
-                + " engine settings; toolkit/bare ratios need both (default: both)")
+        @Option(
+                names = "--loops",
+                split = ",",
+                paramLabel = "bare|toolkit",
+                description = "bare alone measures" + " engine settings; toolkit/bare ratios need both (default: both)")
         List<Loop> loops = List.of(Loop.BARE, Loop.TOOLKIT);
 
-        @Option(names = "--gemm", paramLabel = "N", description = "the engine's float32 matrix-product peak on N x N"
-                + " matrices (matMul and linear), 0 = skip (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--gemm",
+                paramLabel = "N",
+                description = "the engine's float32 matrix-product peak on N x N"
+                        + " matrices (matMul and linear), 0 = skip (default: ${DEFAULT-VALUE})")
         int gemm = 4096;
 
-        @Option(names = "--gemm-reps", paramLabel = "N", description = "best of N for the peak (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--gemm-reps",
+                paramLabel = "N",
+                description = "best of N for the peak (default: ${DEFAULT-VALUE})")
         int gemmReps = 5;
 
         @Option(names = "--layers", description = "also times every layer alone (forward, forward+backward)")
         boolean layers;
 
-        @Option(names = "--diagnose", description = "also times the bare loop on fresh batches and the toolkit on a"
-                + " cached batch")
+        @Option(
+                names = "--diagnose",
+                description = "also times the bare loop on fresh batches and the toolkit on a" + " cached batch")
         boolean diagnose;
 
         /** The benchmark these options describe; a bad value is a ParameterException (one line and the usage). */
         TrainingBenchmark benchmark() {
             if (steps < 1 || warmup < 1 || rounds < 1 || gemmReps < 1 || gemm < 0) {
-                throw new ParameterException(spec.commandLine(),
+                throw new ParameterException(
+                        spec.commandLine(),
                         "--steps, --warmup, --rounds, --gemm-reps must be at least 1 (--gemm at least 0)");
             }
             for (int size : sizes) {
                 if (size < AlexNet.MIN_INPUT_SIZE) {
-                    throw new ParameterException(spec.commandLine(),
+                    throw new ParameterException(
+                            spec.commandLine(),
                             "--sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got " + size);
                 }
             }
@@ -461,8 +533,17 @@ public final class TrainingBenchmark {
                     configs.add(new Config(kind, size));
                 }
             }
-            return new TrainingBenchmark(steps, warmup, List.copyOf(names), configs, List.copyOf(loops), rounds,
-                    diagnose, gemm, gemmReps, layers);
+            return new TrainingBenchmark(
+                    steps,
+                    warmup,
+                    List.copyOf(names),
+                    configs,
+                    List.copyOf(loops),
+                    rounds,
+                    diagnose,
+                    gemm,
+                    gemmReps,
+                    layers);
         }
 
         @Override
@@ -508,15 +589,30 @@ public final class TrainingBenchmark {
     void run() throws IOException, TranslateException {
         System.out.println("== AlexNet training throughput, batch " + BATCH + ", CPU ==");
         Machine.print(engines);
-        System.out.printf(Locale.ROOT, "steps: %d warm-up + %d measured per loop, %d round(s) per configuration,"
-                        + " loops %s%s%n", warmup, steps, rounds, loops, diagnose ? " + diagnosis loops" : "");
+        System.out.printf(
+                Locale.ROOT,
+                "steps: %d warm-up + %d measured per loop, %d round(s) per configuration," + " loops %s%s%n",
+                warmup,
+                steps,
+                rounds,
+                loops,
+                diagnose ? " + diagnosis loops" : "");
         for (Config c : configs) {
-            System.out.printf(Locale.ROOT, "model %s: %s; %,d forward MACs per image (ModelSummary)%n",
-                    c.id(), c.kind().description, c.macs(engines.get(0)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "model %s: %s; %,d forward MACs per image (ModelSummary)%n",
+                    c.id(),
+                    c.kind().description,
+                    c.macs(engines.get(0)));
         }
         Recipe r = recipe(configs.get(0));
-        System.out.printf(Locale.ROOT, "bare loop optimiser: DJL Optimizer.sgd(), lr %s (fixed tracker), momentum %s,"
-                        + " weight decay %s (from the preset)%n", r.getLearningRate(), r.getMomentum(), r.getWeightDecay());
+        System.out.printf(
+                Locale.ROOT,
+                "bare loop optimiser: DJL Optimizer.sgd(), lr %s (fixed tracker), momentum %s,"
+                        + " weight decay %s (from the preset)%n",
+                r.getLearningRate(),
+                r.getMomentum(),
+                r.getWeightDecay());
         System.out.println();
 
         Map<String, GemmPeak.Result> peaks = new LinkedHashMap<>();
@@ -527,34 +623,62 @@ public final class TrainingBenchmark {
                 String load = Machine.loadAverage();
                 GemmPeak.Result p = GemmPeak.measure(engine, gemmSize, gemmRepetitions);
                 peaks.put(engine, p);
-                System.out.printf(Locale.ROOT, "-- %s float32 peak, best of %d: matMul %dx%d %.1f GFLOP/s (SGEMM),"
-                                + " linear %.1f GFLOP/s, conv 3x3 %.1f GFLOP/s (load before %s, after %s)%n", engine,
-                        p.repetitions(), p.n(), p.n(), p.matMulGflops(), p.linearGflops(), p.convGflops(), load,
+                System.out.printf(
+                        Locale.ROOT,
+                        "-- %s float32 peak, best of %d: matMul %dx%d %.1f GFLOP/s (SGEMM),"
+                                + " linear %.1f GFLOP/s, conv 3x3 %.1f GFLOP/s (load before %s, after %s)%n",
+                        engine,
+                        p.repetitions(),
+                        p.n(),
+                        p.n(),
+                        p.matMulGflops(),
+                        p.linearGflops(),
+                        p.convGflops(),
+                        load,
                         Machine.loadAverage());
-                System.out.printf(Locale.ROOT, "PEAK engine=%s n=%d matmul=%.1f linear=%.1f conv=%.1f settings=%s%n",
-                        engine, p.n(), p.matMulGflops(), p.linearGflops(), p.convGflops(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "PEAK engine=%s n=%d matmul=%.1f linear=%.1f conv=%.1f settings=%s%n",
+                        engine,
+                        p.n(),
+                        p.matMulGflops(),
+                        p.linearGflops(),
+                        p.convGflops(),
                         Machine.settings().replace(' ', ','));
             }
             for (Config config : configs) {
-                System.out.printf(Locale.ROOT, "-- %s / %s (load average before: %s)%n", config.id(), engine,
+                System.out.printf(
+                        Locale.ROOT,
+                        "-- %s / %s (load average before: %s)%n",
+                        config.id(),
+                        engine,
                         Machine.loadAverage());
                 Result res = measure(config, engine);
                 results.add(res);
                 printResult(res, peaks.get(engine));
                 if (layers) {
                     String load = Machine.loadAverage();
-                    List<LayerTimes.Layer> lt = LayerTimes.measure(config.kind().newBlock(),
-                            new Shape(BATCH).addAll(config.inputShape()), engine, 2);
+                    List<LayerTimes.Layer> lt = LayerTimes.measure(
+                            config.kind().newBlock(), new Shape(BATCH).addAll(config.inputShape()), engine, 2);
                     layerTimes.put(config.id() + " / " + engine, lt);
                     double peak = peaks.containsKey(engine) ? peaks.get(engine).best() : Double.NaN;
-                    System.out.printf(Locale.ROOT, "   per layer, batch %d, fastest of 2 after a warm-up (load before %s,"
-                            + " after %s); of peak = of this engine's peak (best of matMul, linear, conv 3x3):%n", BATCH, load,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "   per layer, batch %d, fastest of 2 after a warm-up (load before %s,"
+                                    + " after %s); of peak = of this engine's peak (best of matMul, linear, conv 3x3):%n",
+                            BATCH,
+                            load,
                             Machine.loadAverage());
                     System.out.print(LayerTimes.describe(lt, BATCH, peak));
-                    System.out.printf(Locale.ROOT, "   measured %s step: %.2f s (median) against the layers' sum %.2f s"
+                    System.out.printf(
+                            Locale.ROOT,
+                            "   measured %s step: %.2f s (median) against the layers' sum %.2f s"
                                     + " (the rest: loss, optimiser update, framework)%n",
-                            res.bare() != null ? "bare" : "toolkit", res.reference().medianStep(),
-                            lt.stream().mapToDouble(LayerTimes.Layer::trainSeconds).sum());
+                            res.bare() != null ? "bare" : "toolkit",
+                            res.reference().medianStep(),
+                            lt.stream()
+                                    .mapToDouble(LayerTimes.Layer::trainSeconds)
+                                    .sum());
                 }
                 System.out.println();
                 System.gc();
@@ -565,8 +689,11 @@ public final class TrainingBenchmark {
 
     private void printResult(Result r, GemmPeak.Result peak) {
         if (r.data() != null) {
-            System.out.printf(Locale.ROOT, "   data-only: %8.1f img/s   per batch %.3f s%n",
-                    r.data().imagesPerSecond(), BATCH / r.data().imagesPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "   data-only: %8.1f img/s   per batch %.3f s%n",
+                    r.data().imagesPerSecond(),
+                    BATCH / r.data().imagesPerSecond());
         }
         Timing reference = r.reference();
         for (Loop loop : Loop.values()) {
@@ -574,49 +701,96 @@ public final class TrainingBenchmark {
             if (t == null) {
                 continue;
             }
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "   %-25s: %7.2f img/s = %.3fx %s (median step %.3fx, fastest step %.3fx); CPU %.2f s/step,"
                             + " %.0f%% system; %.1f training GFLOP/s%s; step s: %s; load %s%n",
-                    loop.label, t.imagesPerSecond(), t.imagesPerSecond() / reference.imagesPerSecond(),
-                    r.bare() != null ? "bare" : "toolkit", reference.medianStep() / t.medianStep(),
-                    reference.minStep() / t.minStep(), t.cpuPerStep(), 100 * t.systemShare(), r.gflops(t),
-                    peak == null ? "" : String.format(Locale.ROOT, " = %.0f%% of the engine's peak",
-                            100 * r.gflops(t) / peak.best()),
-                    t.describeSteps(), t.loads());
-            System.out.printf(Locale.ROOT, "RESULT engine=%s model=%s size=%d loop=%s imgs=%.3f median_step=%.4f"
+                    loop.label,
+                    t.imagesPerSecond(),
+                    t.imagesPerSecond() / reference.imagesPerSecond(),
+                    r.bare() != null ? "bare" : "toolkit",
+                    reference.medianStep() / t.medianStep(),
+                    reference.minStep() / t.minStep(),
+                    t.cpuPerStep(),
+                    100 * t.systemShare(),
+                    r.gflops(t),
+                    peak == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT, " = %.0f%% of the engine's peak", 100 * r.gflops(t) / peak.best()),
+                    t.describeSteps(),
+                    t.loads());
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT engine=%s model=%s size=%d loop=%s imgs=%.3f median_step=%.4f"
                             + " fastest_step=%.4f cpu_step=%.3f sys_share=%.3f gflops=%.2f load=%s settings=%s%n",
-                    r.engine(), r.config().kind().id, r.config().size(), loop.name().toLowerCase(Locale.ROOT),
-                    t.imagesPerSecond(), t.medianStep(), t.minStep(), t.cpuPerStep(), t.systemShare(), r.gflops(t),
-                    t.loads().replace(' ', '_'), Machine.settings().replace(' ', ','));
+                    r.engine(),
+                    r.config().kind().id,
+                    r.config().size(),
+                    loop.name().toLowerCase(Locale.ROOT),
+                    t.imagesPerSecond(),
+                    t.medianStep(),
+                    t.minStep(),
+                    t.cpuPerStep(),
+                    t.systemShare(),
+                    r.gflops(t),
+                    t.loads().replace(' ', '_'),
+                    Machine.settings().replace(' ', ','));
         }
         if (r.paired()) {
-            System.out.printf(Locale.ROOT, "   loss: bare %.4f after its last step on one batch; toolkit %.4f over its"
-                    + " epoch%n", r.bareLoss(), r.toolkitLoss());
+            System.out.printf(
+                    Locale.ROOT,
+                    "   loss: bare %.4f after its last step on one batch; toolkit %.4f over its" + " epoch%n",
+                    r.bareLoss(),
+                    r.toolkitLoss());
         }
     }
 
     private void printSummary(List<Result> results, Map<String, GemmPeak.Result> peaks) {
-        double machinePeak = peaks.values().stream().mapToDouble(GemmPeak.Result::best).max().orElse(Double.NaN);
+        double machinePeak =
+                peaks.values().stream().mapToDouble(GemmPeak.Result::best).max().orElse(Double.NaN);
         System.out.println("== Results (images/s, higher is better) ==");
-        String header = String.format(Locale.ROOT,
+        String header = String.format(
+                Locale.ROOT,
                 "| %-9s | %-7s | %8s | %8s | %6s | %6s | %7s | %5s | %4s | %7s | %7s | %7s | %9s |",
-                "model", "engine", "bare", "toolkit", "ratio", "median", "fastest", "CPU", "sys", "GFLOP/s",
-                "of eng.", "of best", "data-only");
+                "model",
+                "engine",
+                "bare",
+                "toolkit",
+                "ratio",
+                "median",
+                "fastest",
+                "CPU",
+                "sys",
+                "GFLOP/s",
+                "of eng.",
+                "of best",
+                "data-only");
         System.out.println(header);
         System.out.println(header.replaceAll("[^|]", "-"));
         for (Result r : results) {
             Timing ref = r.reference();
             GemmPeak.Result p = peaks.get(r.engine());
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "| %-9s | %-7s | %8s | %8s | %6s | %6s | %7s | %5s | %3.0f%% | %7.1f | %7s | %7s | %9s |%n",
-                    r.config().id(), r.engine(), fmt(r.bare()), fmt(r.toolkit()),
-                    r.paired() ? f3(r.ratio()) : "-", r.paired() ? f3(r.medianRatio()) : "-",
-                    r.paired() ? f3(r.fastestRatio()) : "-", r.paired() ? f3(r.cpuRatio()) : "-",
-                    100 * ref.systemShare(), r.gflops(ref),
+                    r.config().id(),
+                    r.engine(),
+                    fmt(r.bare()),
+                    fmt(r.toolkit()),
+                    r.paired() ? f3(r.ratio()) : "-",
+                    r.paired() ? f3(r.medianRatio()) : "-",
+                    r.paired() ? f3(r.fastestRatio()) : "-",
+                    r.paired() ? f3(r.cpuRatio()) : "-",
+                    100 * ref.systemShare(),
+                    r.gflops(ref),
                     p == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops(ref) / p.best()),
-                    Double.isNaN(machinePeak) ? "-" : String.format(Locale.ROOT, "%.0f%%",
-                            100 * r.gflops(ref) / machinePeak),
-                    r.data() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.data().imagesPerSecond()));
+                    Double.isNaN(machinePeak)
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops(ref) / machinePeak),
+                    r.data() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.1f", r.data().imagesPerSecond()));
         }
         System.out.println("bare, toolkit, data-only: img/s over all measured steps (wall clock). ratio = toolkit/bare"
                 + " img/s; median / fastest = bare step time / toolkit step time (median, fastest step);"
@@ -626,21 +800,36 @@ public final class TrainingBenchmark {
                 + " ~ 3x forward; pooling, ReLU, LRN, bias ignored); of eng. = of this engine's best of matMul, linear and"
                 + " conv 3x3; of best = of the best peak of the engines in this JVM.");
         for (GemmPeak.Result p : peaks.values()) {
-            System.out.printf(Locale.ROOT, "peak %s: matMul (SGEMM) %.1f, linear %.1f, conv 3x3 %.1f GFLOP/s"
+            System.out.printf(
+                    Locale.ROOT,
+                    "peak %s: matMul (SGEMM) %.1f, linear %.1f, conv 3x3 %.1f GFLOP/s"
                             + " (%dx%d matrices; conv %dx%dx%dx%d, %d channels out; best of %d)%n",
-                    p.engine(), p.matMulGflops(), p.linearGflops(), p.convGflops(), p.n(), p.n(),
-                    GemmPeak.CONV_BATCH, GemmPeak.CONV_CHANNELS, GemmPeak.CONV_SIDE, GemmPeak.CONV_SIDE,
-                    GemmPeak.CONV_CHANNELS, p.repetitions());
+                    p.engine(),
+                    p.matMulGflops(),
+                    p.linearGflops(),
+                    p.convGflops(),
+                    p.n(),
+                    p.n(),
+                    GemmPeak.CONV_BATCH,
+                    GemmPeak.CONV_CHANNELS,
+                    GemmPeak.CONV_SIDE,
+                    GemmPeak.CONV_SIDE,
+                    GemmPeak.CONV_CHANNELS,
+                    p.repetitions());
         }
         System.out.println();
 
         for (Result r : results) {
             if (r.config().kind() == Kind.D2L && r.toolkit() != null) {
                 double s = D2L_EPOCH_IMAGES / r.toolkit().imagesPerSecond();
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "projected d2l epoch (60,000 images at %d px), %s: %s at the toolkit's %.2f img/s; 10 epochs"
                                 + " %s (training only)%n",
-                        r.config().size(), r.engine(), Machine.hms(s), r.toolkit().imagesPerSecond(),
+                        r.config().size(),
+                        r.engine(),
+                        Machine.hms(s),
+                        r.toolkit().imagesPerSecond(),
                         Machine.hms(10 * s));
             }
         }
@@ -650,30 +839,50 @@ public final class TrainingBenchmark {
             if (r.paired()) {
                 double bareBatch = BATCH / r.bare().imagesPerSecond();
                 double toolkitBatch = BATCH / r.toolkit().imagesPerSecond();
-                double dataBatch = r.data() == null ? Double.NaN : BATCH / r.data().imagesPerSecond();
-                System.out.printf(Locale.ROOT,
+                double dataBatch =
+                        r.data() == null ? Double.NaN : BATCH / r.data().imagesPerSecond();
+                System.out.printf(
+                        Locale.ROOT,
                         "%s/%s: toolkit/bare %.3f over all steps (%s 0.95), %.3f on the fastest steps (%s 0.95);"
                                 + " per batch bare %.2f s, toolkit %.2f s (%+.2f s); loading one batch alone takes"
                                 + " %.3f s (%.1f%% of a toolkit step)%n",
-                        r.config().id(), r.engine(), r.ratio(), r.ratio() >= 0.95 ? "meets" : "MISSES",
-                        r.fastestRatio(), r.fastestRatio() >= 0.95 ? "meets" : "MISSES",
-                        bareBatch, toolkitBatch, toolkitBatch - bareBatch, dataBatch, 100 * dataBatch / toolkitBatch);
+                        r.config().id(),
+                        r.engine(),
+                        r.ratio(),
+                        r.ratio() >= 0.95 ? "meets" : "MISSES",
+                        r.fastestRatio(),
+                        r.fastestRatio() >= 0.95 ? "meets" : "MISSES",
+                        bareBatch,
+                        toolkitBatch,
+                        toolkitBatch - bareBatch,
+                        dataBatch,
+                        100 * dataBatch / toolkitBatch);
             }
             for (var e : r.loops().entrySet()) {
                 Timing t = e.getValue();
                 // A typical (median) step much slower than the fastest one: the loop shared the cores.
                 double spread = t.medianStep() / t.minStep();
                 if (spread > 1.15) {
-                    System.out.printf(Locale.ROOT,
+                    System.out.printf(
+                            Locale.ROOT,
                             "   NOTE: %s/%s: the median %s step is %.2fx its fastest (%.2f vs %.2f s): the machine"
                                     + " was busy (see the load per round), so these figures are unreliable: rerun,"
                                     + " or use more --rounds%n",
-                            r.config().id(), r.engine(), e.getKey().label, spread, t.medianStep(), t.minStep());
+                            r.config().id(),
+                            r.engine(),
+                            e.getKey().label,
+                            spread,
+                            t.medianStep(),
+                            t.minStep());
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "load average at the end: %s; process RSS %s (peak %s)%n", Machine.loadAverage(),
-                Machine.rss("VmRSS"), Machine.rss("VmHWM"));
+        System.out.printf(
+                Locale.ROOT,
+                "load average at the end: %s; process RSS %s (peak %s)%n",
+                Machine.loadAverage(),
+                Machine.rss("VmRSS"),
+                Machine.rss("VmHWM"));
     }
 
     private static String fmt(Timing t) {
@@ -714,9 +923,16 @@ public final class TrainingBenchmark {
                     default -> measureToolkit(config, engine, run, true);
                 }
                 runs.computeIfAbsent(loop, k -> new ArrayList<>()).add(run[0]);
-                System.out.printf(Locale.ROOT, "   round %d %-26s: %7.2f img/s  (load %s -> %s, RSS now %s, peak %s)%n",
-                        round + 1, loop.label, run[0].imagesPerSecond(), run[0].loadBefore(), run[0].loadAfter(),
-                        Machine.rss("VmRSS"), Machine.rss("VmHWM"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "   round %d %-26s: %7.2f img/s  (load %s -> %s, RSS now %s, peak %s)%n",
+                        round + 1,
+                        loop.label,
+                        run[0].imagesPerSecond(),
+                        run[0].loadBefore(),
+                        run[0].loadAfter(),
+                        Machine.rss("VmRSS"),
+                        Machine.rss("VmHWM"));
                 System.gc();
             }
         }
@@ -800,8 +1016,8 @@ public final class TrainingBenchmark {
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(new Shape(1).addAll(config.inputShape()));
                 Loss loss = trainer.getLoss();
-                RandomAccessDataset set = trainingSet(config, freshData ? total : 1,
-                        new EpochShuffleSampler(BATCH, SEED, true));
+                RandomAccessDataset set =
+                        trainingSet(config, freshData ? total : 1, new EpochShuffleSampler(BATCH, SEED, true));
                 Iterator<Batch> it = trainer.iterateDataset(set).iterator();
                 if (freshData) {
                     for (int s = 0; s < total; s++) {
@@ -858,15 +1074,24 @@ public final class TrainingBenchmark {
         EpochShuffleSampler sampler = new EpochShuffleSampler(BATCH, recipe.getSeed(), true);
         try (NDManager cacheManager = NDManager.newBaseManager(Device.cpu(), engine.getEngineName())) {
             RandomAccessDataset train = cachedBatch
-                    ? new CachedBatch(trainingSet(config, 1, new EpochShuffleSampler(BATCH, SEED, true)),
-                            cacheManager, total * BATCH, sampler)
+                    ? new CachedBatch(
+                            trainingSet(config, 1, new EpochShuffleSampler(BATCH, SEED, true)),
+                            cacheManager,
+                            total * BATCH,
+                            sampler)
                     : trainingSet(config, total, sampler);
             return measureToolkit(config, engine, out, recipe, train, sampler);
         }
     }
 
-    private double measureToolkit(Config config, Engine engine, Run[] out, Recipe recipe, RandomAccessDataset train,
-            EpochShuffleSampler sampler) throws IOException, TranslateException {
+    private double measureToolkit(
+            Config config,
+            Engine engine,
+            Run[] out,
+            Recipe recipe,
+            RandomAccessDataset train,
+            EpochShuffleSampler sampler)
+            throws IOException, TranslateException {
         int total = warmup + steps;
         RandomAccessDataset validation = validationSet(config);
         Clock clock = new Clock(total);
@@ -900,10 +1125,15 @@ public final class TrainingBenchmark {
 
     /** The model's preset (D2L or PAPER) for one epoch at batch 128 and this size. */
     static Recipe recipe(Config config) {
-        return config.kind().preset.recipe().toBuilder().epochs(1).batchSize(BATCH).resolution(config.size()).build();
+        return config.kind().preset.recipe().toBuilder()
+                .epochs(1)
+                .batchSize(BATCH)
+                .resolution(config.size())
+                .build();
     }
 
-    RandomAccessDataset trainingSet(Config config, int batches, Sampler sampler) throws IOException, TranslateException {
+    RandomAccessDataset trainingSet(Config config, int batches, Sampler sampler)
+            throws IOException, TranslateException {
         long size = (long) batches * BATCH;
         if (config.kind() == Kind.D2L) {
             FashionMnist set = FashionMnist.builder()
@@ -915,8 +1145,14 @@ public final class TrainingBenchmark {
             set.prepare();
             return set;
         }
-        return new SyntheticImages(syntheticPool(config.size()), config.kind().channels, config.size(),
-                config.kind().classes, (int) size, SEED, sampler);
+        return new SyntheticImages(
+                syntheticPool(config.size()),
+                config.kind().channels,
+                config.size(),
+                config.kind().classes,
+                (int) size,
+                SEED,
+                sampler);
     }
 
     RandomAccessDataset validationSet(Config config) throws IOException, TranslateException {
@@ -931,8 +1167,14 @@ public final class TrainingBenchmark {
             set.prepare();
             return set;
         }
-        return new SyntheticImages(syntheticPool(config.size()), config.kind().channels, config.size(),
-                config.kind().classes, VALIDATION_IMAGES, SEED + 1, sequential);
+        return new SyntheticImages(
+                syntheticPool(config.size()),
+                config.kind().channels,
+                config.size(),
+                config.kind().classes,
+                VALIDATION_IMAGES,
+                SEED + 1,
+                sequential);
     }
 
     /**

@@ -30,7 +30,8 @@ class PipelineBenchmarkTest {
         CommandLine cl = TrainingBenchmark.oneLineErrors(new CommandLine(new PipelineBenchmark.Options()));
         cl.setErr(new PrintWriter(err));
         assertEquals(2, cl.execute("--seconds", "3"));
-        assertEquals("PipelineBenchmark: Missing required option: '--dir=DIR' (--help lists the flags)",
+        assertEquals(
+                "PipelineBenchmark: Missing required option: '--dir=DIR' (--help lists the flags)",
                 err.toString().strip());
     }
 }

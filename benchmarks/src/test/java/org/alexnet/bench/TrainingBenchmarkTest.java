@@ -44,14 +44,28 @@ class TrainingBenchmarkTest {
 
     @Test
     void flagsBecomeTheBenchmarkWithTheCommandLinesEngineNames() {
-        TrainingBenchmark b = parse("--engines", "mxnet", "--models", "paper,D2L", "--sizes", "96",
-                "--loops", "bare", "--steps", "3", "--gemm", "0").benchmark();
+        TrainingBenchmark b = parse(
+                        "--engines",
+                        "mxnet",
+                        "--models",
+                        "paper,D2L",
+                        "--sizes",
+                        "96",
+                        "--loops",
+                        "bare",
+                        "--steps",
+                        "3",
+                        "--gemm",
+                        "0")
+                .benchmark();
         Options o = parse("--engines", "mxnet", "--models", "paper,D2L", "--sizes", "96", "--loops", "bare");
         assertEquals(List.of(Kind.PAPER, Kind.D2L), o.models);
         assertEquals(List.of(Loop.BARE), o.loops);
         assertEquals(List.of(96), o.sizes);
         assertEquals(List.of("MXNet"), o.benchmark().engines());
-        assertEquals(List.of("paper@96", "d2l@96"), b.configs().stream().map(Config::id).toList());
+        assertEquals(
+                List.of("paper@96", "d2l@96"),
+                b.configs().stream().map(Config::id).toList());
     }
 
     @Test
@@ -69,11 +83,15 @@ class TrainingBenchmarkTest {
         String[] small = execute("--sizes", "10", "--engines", "mxnet");
         assertEquals("2", small[0]);
         assertEquals(1, small[1].strip().lines().count(), small[1]);
-        assertTrue(small[1].startsWith("TrainingBenchmark: --sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got 10"),
+        assertTrue(
+                small[1].startsWith(
+                        "TrainingBenchmark: --sizes: AlexNet needs at least " + AlexNet.MIN_INPUT_SIZE + " px, got 10"),
                 small[1]);
         String[] engine = execute("--engines", "tensorflow");
         assertEquals("2", engine[0]);
-        assertTrue(engine[1].startsWith("TrainingBenchmark: --engines: unknown engine 'tensorflow': use MXNet or PyTorch"), engine[1]);
+        assertTrue(
+                engine[1].startsWith("TrainingBenchmark: --engines: unknown engine 'tensorflow': use MXNet or PyTorch"),
+                engine[1]);
         String[] loop = execute("--loops", "fast");
         assertEquals("2", loop[0]);
         assertTrue(loop[1].contains("unknown loop 'fast': use bare or toolkit"), loop[1]);
@@ -88,12 +106,23 @@ class TrainingBenchmarkTest {
     void helpListsEveryFlagWithItsDefault() {
         String[] help = execute("--help");
         assertEquals("0", help[0]);
-        for (String flag : List.of("--steps", "--warmup", "--rounds", "--engines", "--models", "--sizes", "--loops",
-                "--gemm", "--gemm-reps", "--layers", "--diagnose")) {
+        for (String flag : List.of(
+                "--steps",
+                "--warmup",
+                "--rounds",
+                "--engines",
+                "--models",
+                "--sizes",
+                "--loops",
+                "--gemm",
+                "--gemm-reps",
+                "--layers",
+                "--diagnose")) {
             assertTrue(help[2].contains(flag), flag + " missing from:\n" + help[2]);
         }
         assertTrue(help[2].contains("measured steps per loop (default: 5)"), help[2]);
-        assertTrue(help[2].contains("(default: MXNet,PyTorch)") || help[2].contains("(default: [MXNet, PyTorch])"),
+        assertTrue(
+                help[2].contains("(default: MXNet,PyTorch)") || help[2].contains("(default: [MXNet, PyTorch])"),
                 help[2]);
     }
 
@@ -124,19 +153,33 @@ class TrainingBenchmarkTest {
         assertEquals(ModelSpec.Variant.ALEXNET_FASHION, d2l.getVariant());
         assertEquals(10, d2l.getClasses());
         assertEquals(1, d2l.getInputChannels());
-        assertEquals(AlexNet.fashionMnist().getConfig().toString(), ((AlexNet) Kind.D2L.newBlock()).getConfig().toString());
+        assertEquals(
+                AlexNet.fashionMnist().getConfig().toString(),
+                ((AlexNet) Kind.D2L.newBlock()).getConfig().toString());
         ModelSpec paper = Kind.PAPER.spec();
         assertEquals(ModelSpec.Variant.ALEXNET, paper.getVariant());
         assertEquals(1000, paper.getClasses());
         assertEquals(3, paper.getInputChannels());
-        assertEquals(AlexNet.paper().getConfig().toString(), ((AlexNet) Kind.PAPER.newBlock()).getConfig().toString());
+        assertEquals(
+                AlexNet.paper().getConfig().toString(),
+                ((AlexNet) Kind.PAPER.newBlock()).getConfig().toString());
     }
 
     @Test
     @Timeout(600) // a hang guard only
     void bothLoopsTrainTheSameNetworkOnFashionMnist() throws Exception {
-        TrainingBenchmark b = parse("--engines", "mxnet", "--steps", "1", "--warmup", "1", "--sizes",
-                Integer.toString(AlexNet.MIN_INPUT_SIZE), "--gemm", "0").benchmark();
+        TrainingBenchmark b = parse(
+                        "--engines",
+                        "mxnet",
+                        "--steps",
+                        "1",
+                        "--warmup",
+                        "1",
+                        "--sizes",
+                        Integer.toString(AlexNet.MIN_INPUT_SIZE),
+                        "--gemm",
+                        "0")
+                .benchmark();
         Config config = b.configs().get(0);
         Engine engine = Engines.select("MXNet");
         Run[] run = new Run[1];

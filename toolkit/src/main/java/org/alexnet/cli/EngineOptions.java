@@ -22,10 +22,16 @@ public final class EngineOptions {
         }
     }
 
-    @Option(names = "--engine", paramLabel = "NAME", completionCandidates = Names.class,
-            description = {"${COMPLETION-CANDIDATES} (default " + Engines.DEFAULT + "); without it, train and evaluate"
-                    + " use " + Engines.PYTORCH + " when GPUs are present that " + Engines.DEFAULT + " cannot use (a note"
-                    + " says so); the other commands run on the CPU with " + Engines.DEFAULT})
+    @Option(
+            names = "--engine",
+            paramLabel = "NAME",
+            completionCandidates = Names.class,
+            description = {
+                "${COMPLETION-CANDIDATES} (default " + Engines.DEFAULT + "); without it, train and evaluate"
+                        + " use " + Engines.PYTORCH + " when GPUs are present that " + Engines.DEFAULT
+                        + " cannot use (a note"
+                        + " says so); the other commands run on the CPU with " + Engines.DEFAULT
+            })
     String engine;
 
     /** The engine asked for, or null for the rule's choice. */

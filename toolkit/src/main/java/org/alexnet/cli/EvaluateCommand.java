@@ -8,12 +8,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", sortOptions = false, abbreviateSynopsis = true,
-        description = {"evaluate a checkpoint on the test set (ImageNet: centre crop and 10 crops)",
-            "at the resolution it was trained with; prints top-1, top-5 and per-class accuracy"})
+@Command(
+        name = "evaluate",
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "evaluate a checkpoint on the test set (ImageNet: centre crop and 10 crops)",
+            "at the resolution it was trained with; prints top-1, top-5 and per-class accuracy"
+        })
 final class EvaluateCommand extends Subcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE|DIR", required = true,
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "FILE|DIR",
+            required = true,
             description = "the checkpoint to evaluate; a run's folder means its last.ckpt")
     Path checkpoint;
 
@@ -23,7 +31,10 @@ final class EvaluateCommand extends Subcommand {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--batch", paramLabel = "N", converter = Values.AtLeast1.class,
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            converter = Values.AtLeast1.class,
             description = "batch size (default: the run's)")
     Integer batch;
 
@@ -46,8 +57,8 @@ final class EvaluateCommand extends Subcommand {
         int classes = saved.spec().getClasses();
         ImageNetLayout layout = ImageNetLayout.read(root, classes);
         if (layout.getClassCount() != classes) {
-            throw new DatasetException(root, "the checkpoint has " + classes + " classes but " + root + " has "
-                    + layout.getClassCount());
+            throw new DatasetException(
+                    root, "the checkpoint has " + classes + " classes but " + root + " has " + layout.getClassCount());
         }
         Runs.evaluateImageNet(saved, layout, batch, !noTenCrop, selection, out);
         return 0;

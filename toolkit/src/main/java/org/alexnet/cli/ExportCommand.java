@@ -10,19 +10,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", sortOptions = false, abbreviateSynopsis = true,
-        description = {"write a trained model as files other tools load: DJL's parameter file with the model's spec,"
-            + " input processing and class names, and the same parameters under PyTorch's names (docs/use-a-trained-model.md)"})
+@Command(
+        name = "export",
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "write a trained model as files other tools load: DJL's parameter file with the model's spec,"
+                    + " input processing and class names, and the same parameters under PyTorch's names (docs/use-a-trained-model.md)"
+        })
 final class ExportCommand extends Subcommand {
 
-    @Option(names = "--model", paramLabel = "PATH", required = true,
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            required = true,
             description = "a checkpoint, a run folder (its best, else last checkpoint) or torchvision weights as .npz")
     Path model;
 
-    @Option(names = "--output", paramLabel = "DIR", required = true, description = "the folder to write (its model files are replaced)")
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            required = true,
+            description = "the folder to write (its model files are replaced)")
     Path output;
 
-    @Option(names = "--statistics", paramLabel = "FILE",
+    @Option(
+            names = "--statistics",
+            paramLabel = "FILE",
             description = "ImageNet checkpoints whose run used --statistics: the mean-image file it used")
     Path statistics;
 

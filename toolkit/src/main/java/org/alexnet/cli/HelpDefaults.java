@@ -47,7 +47,8 @@ final class HelpDefaults extends ResourceBundle {
         values.put("recipe.imagenet", Runs.IMAGENET_PRESET);
 
         Map<String, AlexNet.Builder> models = new LinkedHashMap<>();
-        for (ModelSpec.Variant v : new ModelSpec.Variant[] {ModelSpec.Variant.ALEXNET, ModelSpec.Variant.ALEXNET_FASHION}) {
+        for (ModelSpec.Variant v :
+                new ModelSpec.Variant[] {ModelSpec.Variant.ALEXNET, ModelSpec.Variant.ALEXNET_FASHION}) {
             models.put(v.id(), ModelSpec.of(v, 10, 1).getOptions());
         }
         values.put("model.towers", joined(models, AlexNet.Builder::getTowers));
@@ -64,8 +65,13 @@ final class HelpDefaults extends ResourceBundle {
         values.put("model.default", ModelSpec.Variant.ALEXNET.id());
         values.put("model.default-fashion", ModelSpec.Variant.ALEXNET_FASHION.id());
         values.put("imagenet.pixel-scale", format(ImageNetData.DEFAULT_PIXEL_SCALE));
-        values.put("imagenet.small-set-scale", String.format(java.util.Locale.ROOT, "%.4f = 1/%d",
-                ImageNetData.SMALL_SET_PIXEL_SCALE, Math.round(1 / ImageNetData.SMALL_SET_PIXEL_SCALE)));
+        values.put(
+                "imagenet.small-set-scale",
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%.4f = 1/%d",
+                        ImageNetData.SMALL_SET_PIXEL_SCALE,
+                        Math.round(1 / ImageNetData.SMALL_SET_PIXEL_SCALE)));
         values.put("imagenet.small-set", String.format(java.util.Locale.ROOT, "%,d", ImageNetData.SMALL_TRAINING_SET));
     }
 
@@ -77,7 +83,8 @@ final class HelpDefaults extends ResourceBundle {
             return shown.values().iterator().next();
         }
         StringBuilder s = new StringBuilder();
-        shown.forEach((name, v) -> s.append(s.length() == 0 ? "" : ", ").append(name).append(' ').append(v));
+        shown.forEach((name, v) ->
+                s.append(s.length() == 0 ? "" : ", ").append(name).append(' ').append(v));
         return s.toString();
     }
 

@@ -25,16 +25,23 @@ import picocli.CommandLine.Spec;
  * The {@code alexnet} command: train, evaluate and summarise the networks of this project. Each
  * subcommand is a class whose picocli declarations are its flags, their help and their checks.
  */
-@Command(name = "alexnet", sortOptions = false,
+@Command(
+        name = "alexnet",
+        sortOptions = false,
         description = "AlexNet (and LeNet-5) on Fashion-MNIST and ImageNet: the commands below",
-        footer = {"run 'alexnet <command> --help' for the flags of a command (defaults shown are read from the presets)",
-            "exit codes: 0 done, 1 failed, 2 usage, 130 interrupted"})
+        footer = {
+            "run 'alexnet <command> --help' for the flags of a command (defaults shown are read from the presets)",
+            "exit codes: 0 done, 1 failed, 2 usage, 130 interrupted"
+        })
 public final class Main implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help")
     boolean help;
 
     private final PrintStream out;
@@ -61,9 +68,11 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Set when the JVM began shutting down while a command ran (Ctrl-C, kill). */
-    private static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Released when the command started by {@link #main} has returned and printed its last line. */
     private static final java.util.concurrent.CountDownLatch COMMAND_DONE = new java.util.concurrent.CountDownLatch(1);
+
     private static volatile boolean fromMain;
 
     /**
@@ -76,18 +85,20 @@ public final class Main implements Callable<Integer> {
         private final Thread hook;
 
         CtrlC(PrintStream err) {
-            hook = new Thread(() -> {
-                INTERRUPTED.set(true);
-                if (!signal.isRunning()) {
-                    err.println("alexnet: interrupted while no training was running: nothing to save");
-                } else if (fromMain) {
-                    try {
-                        COMMAND_DONE.await(600, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }, "alexnet-wait-for-command");
+            hook = new Thread(
+                    () -> {
+                        INTERRUPTED.set(true);
+                        if (!signal.isRunning()) {
+                            err.println("alexnet: interrupted while no training was running: nothing to save");
+                        } else if (fromMain) {
+                            try {
+                                COMMAND_DONE.await(600, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    },
+                    "alexnet-wait-for-command");
             Runtime.getRuntime().addShutdownHook(hook);
         }
 
@@ -105,9 +116,16 @@ public final class Main implements Callable<Integer> {
     /** The command tree, printing to this command's streams. */
     CommandLine commandLine() {
         CommandLine cl = new CommandLine(this);
-        for (Subcommand c : List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new SummaryCommand(out, err),
-                new SampleCommand(out, err), new DoctorCommand(out, err), new PredictCommand(out, err), new ExportCommand(out, err),
-                new ImportTorchvisionCommand(out, err), new ExperimentCommand(out, err),
+        for (Subcommand c : List.of(
+                new TrainCommand(out, err),
+                new EvaluateCommand(out, err),
+                new SummaryCommand(out, err),
+                new SampleCommand(out, err),
+                new DoctorCommand(out, err),
+                new PredictCommand(out, err),
+                new ExportCommand(out, err),
+                new ImportTorchvisionCommand(out, err),
+                new ExperimentCommand(out, err),
                 new Figure1Command(out, err))) {
             cl.addSubcommand(c);
         }
@@ -161,19 +179,25 @@ public final class Main implements Callable<Integer> {
             return 130;
         } catch (EngineException e) {
             String message = oneLine(e.getMessage());
-            err.println("alexnet: " + message + (message.toLowerCase(Locale.ROOT).contains("out of memory")
-                    ? ": lower --batch or --resolution, or use fewer/larger devices" : ""));
+            err.println("alexnet: " + message
+                    + (message.toLowerCase(Locale.ROOT).contains("out of memory")
+                            ? ": lower --batch or --resolution, or use fewer/larger devices"
+                            : ""));
             return 1;
         } catch (DatasetException | TrainingDivergedException e) {
             err.println("alexnet: " + e.getMessage());
             return 1;
         } catch (java.nio.file.FileSystemException e) {
             // Its message is often only the path: say what went wrong with it.
-            String reason = e.getReason() != null ? e.getReason()
-                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists as a file"
-                    : e.getClass().getSimpleName();
+            String reason = e.getReason() != null
+                    ? e.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException
+                            ? "no such file or folder"
+                            : e instanceof java.nio.file.AccessDeniedException
+                                    ? "permission denied"
+                                    : e instanceof java.nio.file.FileAlreadyExistsException
+                                            ? "already exists as a file"
+                                            : e.getClass().getSimpleName();
             err.println("alexnet: cannot use " + e.getFile() + ": " + reason
                     + (e.getOtherFile() != null ? " (" + e.getOtherFile() + ")" : ""));
             return 1;
@@ -204,34 +228,38 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-
     /** One line for a command-line mistake: what was wrong, and where to look (with picocli's suggestions for typos). */
     static String usageError(ParameterException e) {
         CommandLine cl = e.getCommandLine();
         String command = cl.getCommandSpec().qualifiedName(" ").replaceFirst("^alexnet ?", "");
         String see = " (see: alexnet " + (command.isEmpty() ? "" : command + " ") + "--help)";
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
             String arg = u.getUnmatched().get(0);
             List<String> suggestions = u.getSuggestions();
             String hint = suggestions.isEmpty() ? "" : ": did you mean " + String.join(" or ", suggestions) + "?";
             if (command.isEmpty() && !arg.startsWith("-")) {
-                return "unknown command '" + arg + "': use " + String.join(", ", cl.getSubcommands().keySet()) + hint;
+                return "unknown command '" + arg + "': use "
+                        + String.join(", ", cl.getSubcommands().keySet()) + hint;
             }
             if (arg.startsWith("-")) {
                 int eq = arg.indexOf('=');
-                return "unknown flag " + (eq < 0 ? arg : arg.substring(0, eq)) + " for " + (command.isEmpty() ? "alexnet" : command)
-                        + hint + see;
+                return "unknown flag " + (eq < 0 ? arg : arg.substring(0, eq)) + " for "
+                        + (command.isEmpty() ? "alexnet" : command) + hint + see;
             }
             return "unexpected argument '" + arg + "' for " + command + see;
         }
         ArgSpec arg = e.getArgSpec();
         String flag = arg instanceof OptionSpec o ? o.longestName() : null;
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+        if (e instanceof CommandLine.MissingParameterException m
+                && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof OptionSpec o) {
-            return e.getMessage().startsWith("Missing required option") ? command + " needs " + o.longestName() + " " + o.paramLabel()
+            return e.getMessage().startsWith("Missing required option")
+                    ? command + " needs " + o.longestName() + " " + o.paramLabel()
                     : o.longestName() + " needs a value";
         }
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+        if (e instanceof CommandLine.MissingParameterException m
+                && !m.getMissing().isEmpty()) {
             return command + " needs " + m.getMissing().get(0).paramLabel() + see;
         }
         if (arg instanceof OptionSpec o && o.arity().min() == 0 && !o.usageHelp()) {
@@ -239,7 +267,9 @@ public final class Main implements Callable<Integer> {
         }
         Throwable cause = e.getCause();
         if (cause instanceof CommandLine.TypeConversionException && cause.getMessage() != null) {
-            return cause.getMessage().startsWith("must ") && flag != null ? flag + " " + cause.getMessage() : cause.getMessage();
+            return cause.getMessage().startsWith("must ") && flag != null
+                    ? flag + " " + cause.getMessage()
+                    : cause.getMessage();
         }
         String message = e.getMessage().replaceFirst("\\.$", "");
         return Character.toLowerCase(message.charAt(0)) + message.substring(1) + see;

@@ -12,33 +12,54 @@ import picocli.CommandLine.Option;
 /** The network flags, declared once for train and summary; unset flags keep the model's own defaults. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "NAME", converter = Values.Model.class, completionCandidates = Values.ModelNames.class,
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            converter = Values.Model.class,
+            completionCandidates = Values.ModelNames.class,
             description = "${COMPLETION-CANDIDATES} (default: ${bundle:model.default-fashion} on fashion-mnist,"
                     + " ${bundle:model.default} on imagenet and for summary)")
     ModelSpec.Variant model;
 
-    @Option(names = "--towers", paramLabel = "1|2", description = "the paper's two GPU towers or one (default: ${bundle:model.towers})")
+    @Option(
+            names = "--towers",
+            paramLabel = "1|2",
+            description = "the paper's two GPU towers or one (default: ${bundle:model.towers})")
     Integer towers;
 
     @Option(names = "--no-lrn", description = "no local response normalisation (default: ${bundle:model.lrn})")
     boolean noLrn;
 
-    @Option(names = "--pooling", paramLabel = "overlapping|non-overlapping", arity = "1", converter = Values.Pooling.class,
+    @Option(
+            names = "--pooling",
+            paramLabel = "overlapping|non-overlapping",
+            arity = "1",
+            converter = Values.Pooling.class,
             description = "3x3 windows with stride 2, or 2x2 (default: ${bundle:model.pooling})")
     Boolean overlappingPooling;
 
-    @Option(names = "--activation", paramLabel = "NAME", converter = Values.Activation.class,
+    @Option(
+            names = "--activation",
+            paramLabel = "NAME",
+            converter = Values.Activation.class,
             completionCandidates = Values.ActivationNames.class,
             description = "${COMPLETION-CANDIDATES} (default: ${bundle:model.activation})")
     ActivationKind activation;
 
-    @Option(names = "--dropout", paramLabel = "X", description = "dropout rate in the classifier (default: ${bundle:model.dropout})")
+    @Option(
+            names = "--dropout",
+            paramLabel = "X",
+            description = "dropout rate in the classifier (default: ${bundle:model.dropout})")
     Float dropout;
 
-    @Option(names = "--paper-init", description = "the paper's Gaussian weights and biases (default: ${bundle:model.init})")
+    @Option(
+            names = "--paper-init",
+            description = "the paper's Gaussian weights and biases (default: ${bundle:model.init})")
     boolean paperInit;
 
-    @Option(names = "--default-init", description = "DJL's default initialisation instead (learns sooner in short runs)")
+    @Option(
+            names = "--default-init",
+            description = "DJL's default initialisation instead (learns sooner in short runs)")
     boolean defaultInit;
 
     ModelSpec.Variant variant(ModelSpec.Variant fallback) {
@@ -51,7 +72,8 @@ final class ModelOptions {
         List<String> ignored = ignoredBy(v);
         if (!ignored.isEmpty()) {
             throw new UsageException(ignored.get(0) + " does not apply to --model " + v.id() + " ("
-                    + (v == ModelSpec.Variant.LENET ? "LeNet-5 is fixed: sigmoid, average pooling, no dropout"
+                    + (v == ModelSpec.Variant.LENET
+                            ? "LeNet-5 is fixed: sigmoid, average pooling, no dropout"
                             : "torchvision's network takes only --dropout")
                     + "): drop it");
         }
@@ -123,8 +145,18 @@ final class ModelOptions {
 
     /** ModelSpec property → the flag that sets it. */
     private static final Map<String, String> FLAG_OF = Map.of(
-            "towers", "towers", "lrn", "no-lrn", "overlappingPooling", "pooling", "activation", "activation",
-            "dropout", "dropout", "paperInit", "paper-init");
+            "towers",
+            "towers",
+            "lrn",
+            "no-lrn",
+            "overlappingPooling",
+            "pooling",
+            "activation",
+            "activation",
+            "dropout",
+            "dropout",
+            "paperInit",
+            "paper-init");
 
     /** The resumed run's network; a flag that would change it is refused. */
     ModelSpec resumed(Properties savedSpec, Path output) {

@@ -11,8 +11,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.data.imagenet.ImageNet;
@@ -22,12 +22,12 @@ import org.alexnet.model.ModelSpec;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.ConsoleProgress;
 import org.alexnet.train.FashionMnistData;
-import org.alexnet.train.ImageNetData;
-import org.alexnet.train.Preset;
-import org.alexnet.train.RunState;
 import org.alexnet.train.History;
+import org.alexnet.train.ImageNetData;
 import org.alexnet.train.MemoryEstimate;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
+import org.alexnet.train.RunState;
 import org.alexnet.train.StopSignal;
 import org.alexnet.train.Training;
 
@@ -60,7 +60,8 @@ final class Runs {
     static Recipe preset(String name) {
         Recipe r = presets().get(name);
         if (r == null) {
-            throw new UsageException("unknown preset '" + name + "': use " + String.join(", ", presets().keySet()));
+            throw new UsageException("unknown preset '" + name + "': use "
+                    + String.join(", ", presets().keySet()));
         }
         return r;
     }
@@ -85,9 +86,17 @@ final class Runs {
     }
 
     /** Trains (or resumes) a Fashion-MNIST run, on crops and mirror images when {@code augment}, and prints its final line. */
-    static void trainFashionMnist(ModelSpec spec, Recipe recipe, Path dataDir, boolean augment, EngineOptions.Selection engine,
+    static void trainFashionMnist(
+            ModelSpec spec,
+            Recipe recipe,
+            Path dataDir,
+            boolean augment,
+            EngineOptions.Selection engine,
             Path output,
-            boolean resume, StopSignal stop, PrintStream out) throws IOException, TranslateException {
+            boolean resume,
+            StopSignal stop,
+            PrintStream out)
+            throws IOException, TranslateException {
         try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
             History history = Training.builder()
                     .setModel(model, spec)
@@ -101,20 +110,40 @@ final class Runs {
                     .build()
                     .fit();
             var last = history.last();
-            out.printf(Locale.ROOT, "final test accuracy: %.4f after %d epochs (train accuracy %.4f, loss %.4f); checkpoints in %s%n",
-                    last.validationAccuracy(), last.epoch(), last.trainAccuracy(), last.trainLoss(), output);
+            out.printf(
+                    Locale.ROOT,
+                    "final test accuracy: %.4f after %d epochs (train accuracy %.4f, loss %.4f); checkpoints in %s%n",
+                    last.validationAccuracy(),
+                    last.epoch(),
+                    last.trainAccuracy(),
+                    last.trainLoss(),
+                    output);
         }
     }
 
     /** What an ImageNet run needs besides model, recipe and devices. */
-    record ImageNetSettings(ImageNetLayout layout, boolean lighting, float pixelScale, int threads, int statisticsImages,
-            Path statisticsFile, boolean tenCrop) {}
+    record ImageNetSettings(
+            ImageNetLayout layout,
+            boolean lighting,
+            float pixelScale,
+            int threads,
+            int statisticsImages,
+            Path statisticsFile,
+            boolean tenCrop) {}
 
     static final int DEFAULT_STATISTICS_IMAGES = ImageNetData.DEFAULT_STATISTICS_IMAGES;
 
     /** Trains (or resumes) an ImageNet run, then evaluates it with 10 crops unless told not to. */
-    static void trainImageNet(ModelSpec spec, Recipe recipe, ImageNetSettings s, EngineOptions.Selection engine, Path output,
-            boolean resume, StopSignal stop, PrintStream out) throws IOException, TranslateException {
+    static void trainImageNet(
+            ModelSpec spec,
+            Recipe recipe,
+            ImageNetSettings s,
+            EngineOptions.Selection engine,
+            Path output,
+            boolean resume,
+            StopSignal stop,
+            PrintStream out)
+            throws IOException, TranslateException {
         ImageNetData.Builder b = ImageNetData.builder()
                 .setLayout(s.layout())
                 .optThreads(s.threads())
@@ -139,13 +168,22 @@ final class Runs {
                     .build()
                     .fit();
             var last = history.last();
-            out.printf(Locale.ROOT, "final validation (centre crop): top-1 %.4f%s after %d epochs; checkpoints in %s%n",
-                    last.validationAccuracy(), Main.top5(last.validationTop5(), ", "), last.epoch(), output);
+            out.printf(
+                    Locale.ROOT,
+                    "final validation (centre crop): top-1 %.4f%s after %d epochs; checkpoints in %s%n",
+                    last.validationAccuracy(),
+                    Main.top5(last.validationTop5(), ", "),
+                    last.epoch(),
+                    output);
             if (s.tenCrop()) {
                 Evaluation ten = run.evaluate(model, recipe, ImageNet.Mode.TEN_CROP);
                 ImageNetData.appendEvaluation(output, last.epoch(), "10", ten);
-                out.printf(Locale.ROOT, "final validation (10 crops): top-1 %.4f%s on %d images%n",
-                        ten.getTop1(), Main.top5(ten.getTop5(), ", "), ten.getCount());
+                out.printf(
+                        Locale.ROOT,
+                        "final validation (10 crops): top-1 %.4f%s on %d images%n",
+                        ten.getTop1(),
+                        Main.top5(ten.getTop5(), ", "),
+                        ten.getCount());
             }
         }
     }
@@ -179,21 +217,31 @@ final class Runs {
 
     /** The checkpoint's network with its parameters, on {@code device}. */
     static Model loadCheckpointModel(Saved saved, Engine engine, Device device) throws IOException {
-        return Checkpoint.loadModel(saved.header(), engine.getEngineName(), device).model();
+        return Checkpoint.loadModel(saved.header(), engine.getEngineName(), device)
+                .model();
     }
 
     /** Evaluates a Fashion-MNIST checkpoint on the test set; prints per-class and overall accuracy. */
-    static void evaluateFashionMnist(Saved saved, Path dataDir, Integer batch, EngineOptions.Selection engine, PrintStream out)
+    static void evaluateFashionMnist(
+            Saved saved, Path dataDir, Integer batch, EngineOptions.Selection engine, PrintStream out)
             throws IOException, TranslateException {
         Recipe recipe = saved.recipe();
         ModelSpec spec = saved.spec();
         FashionMnist test = FashionMnistData.of(saved.state(), dataDir)
-                .validationSet(recipe.toBuilder().batchSize(batch != null ? batch : recipe.getBatchSize()).build());
+                .validationSet(recipe.toBuilder()
+                        .batchSize(batch != null ? batch : recipe.getBatchSize())
+                        .build());
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
             Block block = model.getBlock();
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-            Evaluation e = Evaluation.run(x -> block.forward(ps, x, false), test, model.getNDManager(), spec.getClasses());
-            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), spec, saved.state().epoch());
+            Evaluation e =
+                    Evaluation.run(x -> block.forward(ps, x, false), test, model.getNDManager(), spec.getClasses());
+            out.printf(
+                    Locale.ROOT,
+                    "checkpoint: %s (%s, epoch %d)%n",
+                    saved.file(),
+                    spec,
+                    saved.state().epoch());
             out.printf(Locale.ROOT, "test images: %d at %d px%n", e.getCount(), recipe.getResolution());
             long[][] c = e.getConfusion();
             for (int i = 0; i < c.length; i++) {
@@ -201,31 +249,59 @@ final class Runs {
                 for (long v : c[i]) {
                     total += v;
                 }
-                out.printf(Locale.ROOT, "  %-12s %.4f%n", FashionMnist.CLASS_NAMES.get(i),
+                out.printf(
+                        Locale.ROOT,
+                        "  %-12s %.4f%n",
+                        FashionMnist.CLASS_NAMES.get(i),
                         total == 0 ? Double.NaN : (double) c[i][i] / total);
             }
-            out.printf(Locale.ROOT, "top-1 accuracy: %.4f%s%n", e.getTop1(),
+            out.printf(
+                    Locale.ROOT,
+                    "top-1 accuracy: %.4f%s%n",
+                    e.getTop1(),
                     Double.isNaN(e.getTop5()) ? "" : String.format(Locale.ROOT, ", top-5 accuracy: %.4f", e.getTop5()));
         }
     }
 
     /** Evaluates an ImageNet checkpoint with the centre crop and, unless told not to, 10 crops. */
-    static void evaluateImageNet(Saved saved, ImageNetLayout layout, Integer batch, boolean tenCrop,
-            EngineOptions.Selection engine, PrintStream out) throws IOException, TranslateException {
+    static void evaluateImageNet(
+            Saved saved,
+            ImageNetLayout layout,
+            Integer batch,
+            boolean tenCrop,
+            EngineOptions.Selection engine,
+            PrintStream out)
+            throws IOException, TranslateException {
         Recipe recipe = saved.recipe().toBuilder()
-                .batchSize(batch != null ? batch : saved.recipe().getBatchSize()).build();
-        ImageNetData run = ImageNetData.from(saved.state(), layout.getRoot()).setLayout(layout)
-                .optReporter(m -> out.println(m)).build();
+                .batchSize(batch != null ? batch : saved.recipe().getBatchSize())
+                .build();
+        ImageNetData run = ImageNetData.from(saved.state(), layout.getRoot())
+                .setLayout(layout)
+                .optReporter(m -> out.println(m))
+                .build();
         try (Model model = loadCheckpointModel(saved, engine.engine(), engine.devices()[0])) {
-            out.printf(Locale.ROOT, "checkpoint: %s (%s, epoch %d)%n", saved.file(), saved.spec(), saved.state().epoch());
+            out.printf(
+                    Locale.ROOT,
+                    "checkpoint: %s (%s, epoch %d)%n",
+                    saved.file(),
+                    saved.spec(),
+                    saved.state().epoch());
             out.println(layout);
             Evaluation centre = run.evaluate(model, recipe, ImageNet.Mode.CENTER);
-            out.printf(Locale.ROOT, "centre crop: top-1 accuracy %.4f%s on %d images%n",
-                    centre.getTop1(), Main.top5(centre.getTop5(), ", "), centre.getCount());
+            out.printf(
+                    Locale.ROOT,
+                    "centre crop: top-1 accuracy %.4f%s on %d images%n",
+                    centre.getTop1(),
+                    Main.top5(centre.getTop5(), ", "),
+                    centre.getCount());
             if (tenCrop) {
                 Evaluation ten = run.evaluate(model, recipe, ImageNet.Mode.TEN_CROP);
-                out.printf(Locale.ROOT, "10 crops: top-1 accuracy %.4f%s on %d images%n",
-                        ten.getTop1(), Main.top5(ten.getTop5(), ", "), ten.getCount());
+                out.printf(
+                        Locale.ROOT,
+                        "10 crops: top-1 accuracy %.4f%s on %d images%n",
+                        ten.getTop1(),
+                        Main.top5(ten.getTop5(), ", "),
+                        ten.getCount());
             }
         }
     }

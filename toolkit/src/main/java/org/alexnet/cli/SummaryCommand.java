@@ -15,8 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "summary", sortOptions = false, abbreviateSynopsis = true,
-        description = "print a model's layers, output shapes, parameters and forward multiply-adds (MACs) per layer and in total")
+@Command(
+        name = "summary",
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description =
+                "print a model's layers, output shapes, parameters and forward multiply-adds (MACs) per layer and in total")
 final class SummaryCommand extends Subcommand {
 
     /**
@@ -25,6 +29,7 @@ final class SummaryCommand extends Subcommand {
      * Fashion-MNIST's for the others.
      */
     static final int IMAGENET_CLASSES = 1000;
+
     static final int IMAGENET_CHANNELS = 3;
     static final int FASHION_MNIST_CHANNELS = 1;
     static final String IMAGENET_VARIANTS = "alexnet and alexnet-torchvision";
@@ -32,16 +37,25 @@ final class SummaryCommand extends Subcommand {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--resolution", paramLabel = "N", converter = Values.Resolution.class,
+    @Option(
+            names = "--resolution",
+            paramLabel = "N",
+            converter = Values.Resolution.class,
             description = "input side in pixels (default ${bundle:summary.resolution})")
     Integer resolution;
 
-    @Option(names = "--classes", paramLabel = "N", converter = Values.AtLeast1.class,
+    @Option(
+            names = "--classes",
+            paramLabel = "N",
+            converter = Values.AtLeast1.class,
             description = "output classes (default " + IMAGENET_CLASSES + " for " + IMAGENET_VARIANTS + ", "
                     + FashionMnist.NUM_CLASSES + " for the others)")
     Integer classes;
 
-    @Option(names = "--channels", paramLabel = "N", converter = Values.AtLeast1.class,
+    @Option(
+            names = "--channels",
+            paramLabel = "N",
+            converter = Values.AtLeast1.class,
             description = "input channels (default " + IMAGENET_CHANNELS + " for " + IMAGENET_VARIANTS + ", "
                     + FASHION_MNIST_CHANNELS + " for the others)")
     Integer channels;
@@ -59,11 +73,15 @@ final class SummaryCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         boolean imagenet = isImageNetNetwork(model.variant(ModelSpec.Variant.ALEXNET));
-        ModelSpec spec = model.spec(ModelSpec.Variant.ALEXNET,
+        ModelSpec spec = model.spec(
+                ModelSpec.Variant.ALEXNET,
                 classes != null ? classes : imagenet ? IMAGENET_CLASSES : FashionMnist.NUM_CLASSES,
                 channels != null ? channels : imagenet ? IMAGENET_CHANNELS : FASHION_MNIST_CHANNELS);
-        int side = resolution != null ? resolution
-                : spec.getVariant() == ModelSpec.Variant.LENET ? FashionMnist.IMAGE_SIZE : Recipe.paper().getResolution();
+        int side = resolution != null
+                ? resolution
+                : spec.getVariant() == ModelSpec.Variant.LENET
+                        ? FashionMnist.IMAGE_SIZE
+                        : Recipe.paper().getResolution();
         Shape input = new Shape(1).addAll(spec.inputShape(side));
         Engine e = engine.select();
         try (Model m = Model.newInstance("summary", Device.cpu(), e.getEngineName())) {

@@ -8,25 +8,31 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.alexnet.train.ImageNetData;
-import org.alexnet.train.Preset;
-import org.alexnet.train.RunState;
 import org.alexnet.data.DatasetException;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.data.imagenet.ImageNetLayout;
 import org.alexnet.model.ModelSpec;
+import org.alexnet.train.ImageNetData;
+import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.alexnet.train.RunFolder;
+import org.alexnet.train.RunState;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", sortOptions = false, abbreviateSynopsis = true,
-        description = "train a model on Fashion-MNIST or ImageNet (checkpoints every epoch and on Ctrl-C, --resume continues exactly)",
-        footer = {"Ctrl-C stops after the current batch and saves a checkpoint that --resume continues from.",
-            "Only one run at a time can use an output folder. Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted."})
+@Command(
+        name = "train",
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description =
+                "train a model on Fashion-MNIST or ImageNet (checkpoints every epoch and on Ctrl-C, --resume continues exactly)",
+        footer = {
+            "Ctrl-C stops after the current batch and saves a checkpoint that --resume continues from.",
+            "Only one run at a time can use an output folder. Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted."
+        })
 final class TrainCommand extends Subcommand {
 
     static final List<String> DATASETS = List.of("fashion-mnist", "imagenet");
@@ -43,23 +49,39 @@ final class TrainCommand extends Subcommand {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--gpus", paramLabel = "N", converter = Values.AtLeast0.class,
+    @Option(
+            names = "--gpus",
+            paramLabel = "N",
+            converter = Values.AtLeast0.class,
             description = "use at most N GPUs (default: all the engine sees; 0 = CPU)")
     Integer gpus;
 
-    @Option(names = "--output", paramLabel = "DIR", description = {"checkpoints and history.csv (default runs/<dataset>-<model>,"
-            + " or -2, -3, ... when that holds a run); a folder holding a run is refused unless --resume or --overwrite"})
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description = {
+                "checkpoints and history.csv (default runs/<dataset>-<model>,"
+                        + " or -2, -3, ... when that holds a run); a folder holding a run is refused unless --resume or --overwrite"
+            })
     Path output;
 
-    @Option(names = "--resume", description = {"continue the run in --output (exactly where it stopped, even mid-epoch);"
-            + " only --lr (from now on), --epochs (to extend it), --schedule and --patience may change"})
+    @Option(
+            names = "--resume",
+            description = {
+                "continue the run in --output (exactly where it stopped, even mid-epoch);"
+                        + " only --lr (from now on), --epochs (to extend it), --schedule and --patience may change"
+            })
     boolean resume;
 
     @Option(names = "--overwrite", description = "start a new run in --output, deleting the run already there")
     boolean overwrite;
 
-    @Option(names = "--augment", description = {"Fashion-MNIST: train on random crops of the images enlarged by 256/224"
-            + " and their mirror images, as the paper did (validation on the centre crop); ImageNet always augments"})
+    @Option(
+            names = "--augment",
+            description = {
+                "Fashion-MNIST: train on random crops of the images enlarged by 256/224"
+                        + " and their mirror images, as the paper did (validation on the centre crop); ImageNet always augments"
+            })
     boolean augment;
 
     @ArgGroup(validate = false, heading = "%nRecipe (defaults are the preset's):%n", order = 1)
@@ -70,9 +92,14 @@ final class TrainCommand extends Subcommand {
 
     /** The recipe flags; each default is the chosen preset's value, shown per preset. */
     static final class RecipeOptions {
-        @Option(names = "--preset", paramLabel = "NAME", completionCandidates = Values.PresetNames.class,
-                description = {"Fashion-MNIST: ${COMPLETION-CANDIDATES} (default: ${bundle:recipe.cpu} on the CPU,"
-                        + " ${bundle:recipe.gpu} with a GPU). ImageNet: ${bundle:recipe.imagenet}"})
+        @Option(
+                names = "--preset",
+                paramLabel = "NAME",
+                completionCandidates = Values.PresetNames.class,
+                description = {
+                    "Fashion-MNIST: ${COMPLETION-CANDIDATES} (default: ${bundle:recipe.cpu} on the CPU,"
+                            + " ${bundle:recipe.gpu} with a GPU). ImageNet: ${bundle:recipe.imagenet}"
+                })
         String preset;
 
         @Option(names = "--epochs", paramLabel = "N", description = "epochs (${bundle:recipe.epochs})")
@@ -87,30 +114,50 @@ final class TrainCommand extends Subcommand {
         @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (${bundle:recipe.momentum})")
         Float momentum;
 
-        @Option(names = "--weight-decay", paramLabel = "X", description = "L2 weight decay (${bundle:recipe.weight-decay})")
+        @Option(
+                names = "--weight-decay",
+                paramLabel = "X",
+                description = "L2 weight decay (${bundle:recipe.weight-decay})")
         Float weightDecay;
 
-        @Option(names = "--schedule", paramLabel = "NAME", converter = Values.Schedule.class,
+        @Option(
+                names = "--schedule",
+                paramLabel = "NAME",
+                converter = Values.Schedule.class,
                 completionCandidates = Values.ScheduleNames.class,
-                description = {"${COMPLETION-CANDIDATES}: plateau divides the learning rate by ${bundle:recipe.lr-divisor} when"
-                        + " test accuracy stops improving, as the paper (${bundle:recipe.schedule})"})
+                description = {
+                    "${COMPLETION-CANDIDATES}: plateau divides the learning rate by ${bundle:recipe.lr-divisor} when"
+                            + " test accuracy stops improving, as the paper (${bundle:recipe.schedule})"
+                })
         Recipe.Schedule schedule;
 
-        @Option(names = "--patience", paramLabel = "N", description = "plateau epochs before dividing the learning rate"
-                + " (${bundle:recipe.patience})")
+        @Option(
+                names = "--patience",
+                paramLabel = "N",
+                description = "plateau epochs before dividing the learning rate" + " (${bundle:recipe.patience})")
         Integer patience;
 
-        @Option(names = "--resolution", paramLabel = "N", converter = Values.Resolution.class,
-                description = {"input side in pixels; AlexNet needs >= ${bundle:model.alexnet-min-size}, LeNet takes"
-                        + " ${bundle:model.lenet-size}; refused when the estimated memory exceeds the machine's"
-                        + " (${bundle:recipe.resolution})"})
+        @Option(
+                names = "--resolution",
+                paramLabel = "N",
+                converter = Values.Resolution.class,
+                description = {
+                    "input side in pixels; AlexNet needs >= ${bundle:model.alexnet-min-size}, LeNet takes"
+                            + " ${bundle:model.lenet-size}; refused when the estimated memory exceeds the machine's"
+                            + " (${bundle:recipe.resolution})"
+                })
         Integer resolution;
 
-        @Option(names = "--subset", paramLabel = "N", description = "training images, class-balanced, 0 = all (${bundle:recipe.subset})")
+        @Option(
+                names = "--subset",
+                paramLabel = "N",
+                description = "training images, class-balanced, 0 = all (${bundle:recipe.subset})")
         Integer subset;
 
-        @Option(names = "--test-subset", paramLabel = "N", description = "test images, class-balanced, 0 = all"
-                + " (${bundle:recipe.test-subset})")
+        @Option(
+                names = "--test-subset",
+                paramLabel = "N",
+                description = "test images, class-balanced, 0 = all" + " (${bundle:recipe.test-subset})")
         Integer testSubset;
 
         @Option(names = "--seed", paramLabel = "N", description = "random seed (${bundle:recipe.seed})")
@@ -157,30 +204,47 @@ final class TrainCommand extends Subcommand {
     }
 
     static final class ImageNetOptions {
-        @Option(names = "--classes", paramLabel = "N", converter = Values.AtLeast1.class,
+        @Option(
+                names = "--classes",
+                paramLabel = "N",
+                converter = Values.AtLeast1.class,
                 description = "use only the first N classes (sorted wnids; default all)")
         Integer classes;
 
-        @Option(names = "--threads", paramLabel = "N", converter = Values.Threads.class,
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                converter = Values.Threads.class,
                 description = "image decoding threads (default: all cores)")
         int threads;
 
         @Option(names = "--no-lighting", description = "no PCA colour lighting")
         boolean noLighting;
 
-        @Option(names = "--pixel-scale", paramLabel = "X", converter = Values.Positive.class, description = {
-            "multiply inputs by X (default ${bundle:imagenet.pixel-scale}: the paper's 0..255 values;"
-                    + " ${bundle:imagenet.small-set-scale} with --default-init learns sooner in short runs; both are the"
-                    + " defaults for training sets under ${bundle:imagenet.small-set} images, where the paper's init"
-                    + " diverges)"})
+        @Option(
+                names = "--pixel-scale",
+                paramLabel = "X",
+                converter = Values.Positive.class,
+                description = {
+                    "multiply inputs by X (default ${bundle:imagenet.pixel-scale}: the paper's 0..255 values;"
+                            + " ${bundle:imagenet.small-set-scale} with --default-init learns sooner in short runs; both are the"
+                            + " defaults for training sets under ${bundle:imagenet.small-set} images, where the paper's init"
+                            + " diverges)"
+                })
         Float pixelScale;
 
-        @Option(names = "--statistics", paramLabel = "FILE",
+        @Option(
+                names = "--statistics",
+                paramLabel = "FILE",
                 description = "cache of the mean image and RGB PCA (default DATA_DIR/alexnet-statistics-*.bin)")
         Path statistics;
 
-        @Option(names = "--statistics-images", paramLabel = "N", converter = Values.AtLeast0.class,
-                description = "training images the statistics are computed from, 0 = all (default ${bundle:imagenet.statistics-images})")
+        @Option(
+                names = "--statistics-images",
+                paramLabel = "N",
+                converter = Values.AtLeast0.class,
+                description =
+                        "training images the statistics are computed from, 0 = all (default ${bundle:imagenet.statistics-images})")
         Integer statisticsImages;
 
         @Option(names = "--no-ten-crop", description = "skip the final 10-crop evaluation")
@@ -213,20 +277,24 @@ final class TrainCommand extends Subcommand {
             throw new UsageException("unknown dataset '" + dataset + "': use " + String.join(" or ", DATASETS));
         }
         if (resume && overwrite) {
-            throw new UsageException("--resume continues the run in --output and --overwrite replaces it: give one of them");
+            throw new UsageException(
+                    "--resume continues the run in --output and --overwrite replaces it: give one of them");
         }
         if (resume && recipeFlags().preset != null) {
-            throw new UsageException("--preset cannot be given with --resume: the run keeps its recipe ("
-                    + RESUMABLE + " may change)");
+            throw new UsageException(
+                    "--preset cannot be given with --resume: the run keeps its recipe (" + RESUMABLE + " may change)");
         }
         if (!resume && !"imagenet".equals(dataset)) {
             refuseImageNetFlags(); // before any engine or folder is touched
         }
         if (augment && "imagenet".equals(dataset)) {
-            throw new UsageException("--augment is for --dataset fashion-mnist: ImageNet runs always train on the paper's"
-                    + " random crops and mirror images");
+            throw new UsageException(
+                    "--augment is for --dataset fashion-mnist: ImageNet runs always train on the paper's"
+                            + " random crops and mirror images");
         }
-        String modelId = model.variant("imagenet".equals(dataset) ? ModelSpec.Variant.ALEXNET : ModelSpec.Variant.ALEXNET_FASHION).id();
+        String modelId = model.variant(
+                        "imagenet".equals(dataset) ? ModelSpec.Variant.ALEXNET : ModelSpec.Variant.ALEXNET_FASHION)
+                .id();
         EngineOptions.Selection selection = engine.choose(gpus != null ? gpus : -1, out);
         try (RunFolder folder = claimOutput(dataset == null ? "fashion-mnist" : dataset, modelId)) {
             folder.getNotes().forEach(n -> out.println("note: " + n));
@@ -265,7 +333,8 @@ final class TrainCommand extends Subcommand {
      * --overwrite take the latest of them.
      */
     private RunFolder claimOutput(String datasetName, String modelId) throws IOException {
-        RunFolder.Mode mode = resume ? RunFolder.Mode.RESUME : overwrite ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        RunFolder.Mode mode =
+                resume ? RunFolder.Mode.RESUME : overwrite ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
         try {
             if (output != null) {
                 return RunFolder.claim(output, mode);
@@ -315,7 +384,8 @@ final class TrainCommand extends Subcommand {
         } else {
             spec = model.spec(ModelSpec.Variant.ALEXNET_FASHION, FashionMnist.NUM_CLASSES, 1);
             RecipeOptions r = recipeFlags();
-            recipe = r.apply(presetFor(spec, r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())),
+            recipe = r.apply(
+                    presetFor(spec, r.preset != null ? r.preset : Runs.defaultPreset(selection.devices()[0].isGpu())),
                     spec);
         }
         boolean augmented = saved != null ? saved.augmented() : augment;
@@ -324,7 +394,8 @@ final class TrainCommand extends Subcommand {
         }
         Runs.checkFits(spec, recipe);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
-            Runs.trainFashionMnist(spec, recipe, data.dataDir, augmented, selection, dir, saved != null, ctrlC.signal, out);
+            Runs.trainFashionMnist(
+                    spec, recipe, data.dataDir, augmented, selection, dir, saved != null, ctrlC.signal, out);
         }
     }
 
@@ -335,8 +406,11 @@ final class TrainCommand extends Subcommand {
             return alexNet;
         }
         String lenet = "lenet-" + name;
-        List<String> presets = Arrays.stream(Preset.values()).map(Preset::id).filter(id -> id.startsWith("lenet-"))
-                .map(id -> id.substring("lenet-".length())).toList();
+        List<String> presets = Arrays.stream(Preset.values())
+                .map(Preset::id)
+                .filter(id -> id.startsWith("lenet-"))
+                .map(id -> id.substring("lenet-".length()))
+                .toList();
         if (!presets.contains(name)) {
             throw new UsageException("--model lenet has no --preset " + name + ": use " + String.join(", ", presets));
         }
@@ -402,8 +476,10 @@ final class TrainCommand extends Subcommand {
             statisticsFile = f.statistics != null ? f.statistics : savedData.statisticsFile();
             layout = ImageNetLayout.read(root, spec.getClasses(), out::println);
             if (layout.getClassCount() != spec.getClasses()) {
-                throw new DatasetException(root, "the run in " + dir + " has " + spec.getClasses() + " classes but "
-                        + root + " has " + layout.getClassCount() + ": resume with the --data-dir it was trained on");
+                throw new DatasetException(
+                        root,
+                        "the run in " + dir + " has " + spec.getClasses() + " classes but " + root + " has "
+                                + layout.getClassCount() + ": resume with the --data-dir it was trained on");
             }
         } else {
             int classes = f.classes != null ? f.classes : 0;
@@ -425,9 +501,13 @@ final class TrainCommand extends Subcommand {
                     chosen.add("--pixel-scale " + pixelScale);
                 }
                 if (!chosen.isEmpty()) {
-                    out.printf(Locale.ROOT, "note: %,d training images, fewer than %,d: %s by default, as the paper's"
-                            + " initialisation on 0..255 inputs diverges on small sets (--paper-init --pixel-scale 1"
-                            + " gives the paper's)%n", layout.getTrainFiles().size(), ImageNetData.SMALL_TRAINING_SET,
+                    out.printf(
+                            Locale.ROOT,
+                            "note: %,d training images, fewer than %,d: %s by default, as the paper's"
+                                    + " initialisation on 0..255 inputs diverges on small sets (--paper-init --pixel-scale 1"
+                                    + " gives the paper's)%n",
+                            layout.getTrainFiles().size(),
+                            ImageNetData.SMALL_TRAINING_SET,
                             String.join(" ", chosen));
                 }
             }
@@ -437,8 +517,8 @@ final class TrainCommand extends Subcommand {
             recipe = recipeFlags().apply(Runs.preset(Runs.IMAGENET_PRESET), spec);
         }
         Runs.checkFits(spec, recipe);
-        Runs.ImageNetSettings settings = new Runs.ImageNetSettings(layout, lighting, pixelScale, f.threads,
-                statisticsImages, statisticsFile, !f.noTenCrop);
+        Runs.ImageNetSettings settings = new Runs.ImageNetSettings(
+                layout, lighting, pixelScale, f.threads, statisticsImages, statisticsFile, !f.noTenCrop);
         try (Main.CtrlC ctrlC = new Main.CtrlC(err)) {
             Runs.trainImageNet(spec, recipe, settings, selection, dir, saved != null, ctrlC.signal, out);
         }

@@ -44,8 +44,8 @@ final class Values {
     static int between(String v, int min, int max) {
         int n = wholeNumber(v);
         if (n < min || n > max) {
-            throw new TypeConversionException("must be " + (max == Integer.MAX_VALUE ? "at least " + min
-                    : "between " + min + " and " + max) + ", got " + n);
+            throw new TypeConversionException("must be "
+                    + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", got " + n);
         }
         return n;
     }

@@ -30,8 +30,7 @@ public final class BilinearResize implements Transform {
      */
     public BilinearResize(int height, int width) {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException(
-                    "Output size must be positive: " + height + "x" + width);
+            throw new IllegalArgumentException("Output size must be positive: " + height + "x" + width);
         }
         this.height = height;
         this.width = width;
@@ -82,9 +81,7 @@ public final class BilinearResize implements Transform {
         // A scratch manager owns the weight matrices and every intermediate array.
         try (NDManager tmp = manager.newSubManager()) {
             NDArray ry = tmp.create(weights(h, outHeight), new Shape(outHeight, h));
-            NDArray rxT =
-                    tmp.create(
-                            transpose(weights(w, outWidth), outWidth, w), new Shape(w, outWidth));
+            NDArray rxT = tmp.create(transpose(weights(w, outWidth), outWidth, w), new Shape(w, outWidth));
             NDArray batch = x.reshape(n, h, w);
             batch.attach(tmp);
             // (n*H, W) x (W, outW): one plain GEMM over all rows of all images.

@@ -13,13 +13,7 @@ import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Pipeline;
 import ai.djl.util.Progress;
-
 import java.awt.image.BufferedImage;
-import org.alexnet.data.transform.CenterCrop;
-import org.alexnet.data.transform.FloatImage;
-import org.alexnet.data.transform.RandomCrop;
-import org.alexnet.data.transform.RandomFlip;
-import org.alexnet.data.transform.TenCrop;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.nio.file.Files;
@@ -31,6 +25,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import org.alexnet.data.transform.CenterCrop;
+import org.alexnet.data.transform.FloatImage;
+import org.alexnet.data.transform.RandomCrop;
+import org.alexnet.data.transform.RandomFlip;
+import org.alexnet.data.transform.TenCrop;
 
 /**
  * Fashion-MNIST read from the official gzip IDX files, with batches built in bulk.
@@ -70,18 +69,8 @@ public final class FashionMnist extends RandomAccessDataset {
     public static final int NUM_CLASSES = 10;
 
     /** Class names, indexed by label. */
-    public static final List<String> CLASS_NAMES =
-            List.of(
-                    "T-shirt/top",
-                    "Trouser",
-                    "Pullover",
-                    "Dress",
-                    "Coat",
-                    "Sandal",
-                    "Shirt",
-                    "Sneaker",
-                    "Bag",
-                    "Ankle boot");
+    public static final List<String> CLASS_NAMES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** Environment variable that points at a directory holding the four files. */
     public static final String ENV_DIRECTORY = "FASHION_MNIST_DIR";
@@ -100,8 +89,7 @@ public final class FashionMnist extends RandomAccessDataset {
     private static final float[] TO_UNIT = new float[256];
 
     // Loaded splits by file identity, so re-running a notebook cell does not re-read 47 MB.
-    private static final Map<String, SoftReference<IdxFiles.Data>> CACHE =
-            new ConcurrentHashMap<>();
+    private static final Map<String, SoftReference<IdxFiles.Data>> CACHE = new ConcurrentHashMap<>();
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -212,10 +200,7 @@ public final class FashionMnist extends RandomAccessDataset {
             return l.directory();
         }
         return resolveDirectory(
-                builder.directory,
-                System.getenv(ENV_DIRECTORY),
-                Path.of("").toAbsolutePath(),
-                usage);
+                builder.directory, System.getenv(ENV_DIRECTORY), Path.of("").toAbsolutePath(), usage);
     }
 
     /**
@@ -249,8 +234,7 @@ public final class FashionMnist extends RandomAccessDataset {
      * @return the 28x28 image as a grey-scale picture
      */
     public BufferedImage getImage(int index) {
-        BufferedImage image =
-                new BufferedImage(IMAGE_SIZE, IMAGE_SIZE, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage image = new BufferedImage(IMAGE_SIZE, IMAGE_SIZE, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, IMAGE_SIZE, IMAGE_SIZE, getPixels(index));
         return image;
     }
@@ -278,8 +262,8 @@ public final class FashionMnist extends RandomAccessDataset {
         int[][] ten = TenCrop.offsets(side, side, resolution);
         int[] centre = CenterCrop.offset(side, side, resolution);
         for (int i = 0; i < indices.length; i++) {
-            FloatImage image = new FloatImage(1, side, side,
-                    Arrays.copyOfRange(large, i * side * side, (i + 1) * side * side));
+            FloatImage image =
+                    new FloatImage(1, side, side, Arrays.copyOfRange(large, i * side * side, (i + 1) * side * side));
             List<FloatImage> rows;
             switch (crops) {
                 case RANDOM: {
@@ -319,8 +303,7 @@ public final class FashionMnist extends RandomAccessDataset {
                 buffer[to + p] = TO_UNIT[pixels[from + p] & 0xFF];
             }
         }
-        NDArray images =
-                manager.create(buffer, new Shape(indices.length, 1, IMAGE_SIZE, IMAGE_SIZE));
+        NDArray images = manager.create(buffer, new Shape(indices.length, 1, IMAGE_SIZE, IMAGE_SIZE));
         if (resolution == IMAGE_SIZE) {
             return images;
         }
@@ -347,7 +330,8 @@ public final class FashionMnist extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         try (NDArray image = getImages(manager, index)) {
-            NDArray data = crops == Crops.TEN ? image.reshape(TenCrop.COUNT, 1, resolution, resolution)
+            NDArray data = crops == Crops.TEN
+                    ? image.reshape(TenCrop.COUNT, 1, resolution, resolution)
                     : image.reshape(1, resolution, resolution);
             NDArray label = manager.create((float) getLabel(Math.toIntExact(index)));
             return new Record(new NDList(data), new NDList(label));
@@ -356,8 +340,7 @@ public final class FashionMnist extends RandomAccessDataset {
 
     /** {@inheritDoc} */
     @Override
-    public Iterable<Batch> getData(
-            NDManager manager, Sampler sampler, ExecutorService executorService)
+    public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executorService)
             throws IOException {
         load();
         if (sampler instanceof EpochShuffleSampler s) {
@@ -410,18 +393,13 @@ public final class FashionMnist extends RandomAccessDataset {
      * @return the directory
      * @throws DatasetException if no candidate holds the files
      */
-    static Path resolveDirectory(
-            Path explicit, String environment, Path workingDirectory, Usage usage) {
+    static Path resolveDirectory(Path explicit, String environment, Path workingDirectory, Usage usage) {
         return resolveDirectory(explicit, environment, workingDirectory, SYSTEM_DIRECTORY, usage);
     }
 
     /** As above, with the system directory as a parameter (for tests). */
     static Path resolveDirectory(
-            Path explicit,
-            String environment,
-            Path workingDirectory,
-            Path systemDirectory,
-            Usage usage) {
+            Path explicit, String environment, Path workingDirectory, Path systemDirectory, Usage usage) {
         if (explicit != null) {
             return explicit;
         }
@@ -441,13 +419,8 @@ public final class FashionMnist extends RandomAccessDataset {
         throw new DatasetException(
                 systemDirectory.resolve(missing),
                 String.format(
-                        "Fashion-MNIST file %s not found in %s (nor in %s of %s or any parent"
-                                + " directory); %s",
-                        missing,
-                        systemDirectory,
-                        PROJECT_DIRECTORY,
-                        workingDirectory.toAbsolutePath(),
-                        HOW_TO_GET));
+                        "Fashion-MNIST file %s not found in %s (nor in %s of %s or any parent" + " directory); %s",
+                        missing, systemDirectory, PROJECT_DIRECTORY, workingDirectory.toAbsolutePath(), HOW_TO_GET));
     }
 
     /**
@@ -460,10 +433,9 @@ public final class FashionMnist extends RandomAccessDataset {
             case TEST:
                 return new String[] {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
             default:
-                throw new IllegalArgumentException(
-                        "Fashion-MNIST has only TRAIN and TEST splits, not "
-                                + usage
-                                + "; use randomSplit() on TRAIN for a validation set");
+                throw new IllegalArgumentException("Fashion-MNIST has only TRAIN and TEST splits, not "
+                        + usage
+                        + "; use randomSplit() on TRAIN for a validation set");
         }
     }
 
@@ -494,28 +466,26 @@ public final class FashionMnist extends RandomAccessDataset {
         Path dir = getDirectory();
         String[] names = fileNames(usage);
         IdxFiles.Data data = readCached(dir.resolve(names[0]), dir.resolve(names[1]));
-        int[] rows =
-                builder.subsetSize > 0
-                        ? balancedSubset(data.labels(), builder.subsetSize, builder.subsetSeed)
-                        : allRows(data.count());
+        int[] rows = builder.subsetSize > 0
+                ? balancedSubset(data.labels(), builder.subsetSize, builder.subsetSeed)
+                : allRows(data.count());
         return new Loaded(dir, data, rows);
     }
 
     private static IdxFiles.Data readCached(Path images, Path labels) {
         String key;
         try {
-            key =
-                    images.toAbsolutePath()
-                            + "|"
-                            + Files.size(images)
-                            + "|"
-                            + Files.getLastModifiedTime(images)
-                            + "|"
-                            + labels.toAbsolutePath()
-                            + "|"
-                            + Files.size(labels)
-                            + "|"
-                            + Files.getLastModifiedTime(labels);
+            key = images.toAbsolutePath()
+                    + "|"
+                    + Files.size(images)
+                    + "|"
+                    + Files.getLastModifiedTime(images)
+                    + "|"
+                    + labels.toAbsolutePath()
+                    + "|"
+                    + Files.size(labels)
+                    + "|"
+                    + Files.getLastModifiedTime(labels);
         } catch (IOException e) {
             key = null; // missing or unreadable: let the loader produce the proper error
         }
@@ -548,10 +518,9 @@ public final class FashionMnist extends RandomAccessDataset {
         for (int c = 0; c < NUM_CLASSES; c++) {
             List<Integer> members = byClass.get(c);
             if (members.size() < perClass) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Subset of %d needs %d examples of class %d (%s), only %d exist",
-                                n, perClass, c, CLASS_NAMES.get(c), members.size()));
+                throw new IllegalArgumentException(String.format(
+                        "Subset of %d needs %d examples of class %d (%s), only %d exist",
+                        n, perClass, c, CLASS_NAMES.get(c), members.size()));
             }
             // Partial Fisher-Yates: the first perClass slots become a uniform random sample.
             Random random = new Random(seed * 31 + c);
@@ -577,8 +546,7 @@ public final class FashionMnist extends RandomAccessDataset {
 
     private int row(Loaded l, long index) {
         if (index < 0 || index >= size()) {
-            throw new IndexOutOfBoundsException(
-                    "Index " + index + " out of range for dataset of size " + size());
+            throw new IndexOutOfBoundsException("Index " + index + " out of range for dataset of size " + size());
         }
         return l.rows()[(int) index];
     }

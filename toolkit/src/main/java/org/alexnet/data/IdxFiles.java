@@ -38,8 +38,7 @@ final class IdxFiles {
      * @return the validated data
      * @throws DatasetException naming the file and the problem
      */
-    static Data load(
-            Path imagesFile, Path labelsFile, int rows, int cols, int numClasses, String fix) {
+    static Data load(Path imagesFile, Path labelsFile, int rows, int cols, int numClasses, String fix) {
         byte[][] images = new byte[1][];
         int count = read(imagesFile, IMAGE_MAGIC, rows, cols, images, fix);
         byte[][] labels = new byte[1][];
@@ -58,8 +57,7 @@ final class IdxFiles {
                 throw new DatasetException(
                         labelsFile,
                         String.format(
-                                "Fashion-MNIST file %s has label %d at index %d (expected 0..%d);"
-                                        + " %s",
+                                "Fashion-MNIST file %s has label %d at index %d (expected 0..%d);" + " %s",
                                 labelsFile, label, i, numClasses - 1, fix));
             }
         }
@@ -72,8 +70,11 @@ final class IdxFiles {
             String name = file.getFileName().toString();
             Path plain = file.resolveSibling(name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name);
             if (!plain.equals(file) && Files.isRegularFile(plain)) {
-                throw problem(file, "is missing, but " + plain.getFileName() + " (uncompressed) is there",
-                        "compress it with: gzip -k " + plain, null);
+                throw problem(
+                        file,
+                        "is missing, but " + plain.getFileName() + " (uncompressed) is there",
+                        "compress it with: gzip -k " + plain,
+                        null);
             }
             throw problem(file, "is missing", fix, null);
         }
@@ -86,20 +87,14 @@ final class IdxFiles {
         }
         try (InputStream raw = Files.newInputStream(file);
                 DataInputStream in =
-                        new DataInputStream(
-                                new BufferedInputStream(
-                                        new GZIPInputStream(raw, BUFFER), BUFFER))) {
+                        new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER))) {
             int actualMagic = in.readInt();
             if (actualMagic != magic) {
                 throw problem(
                         file,
                         String.format(
-                                "has wrong magic number 0x%08X (expected 0x%08X for an IDX%d %s"
-                                        + " file)",
-                                actualMagic,
-                                magic,
-                                magic & 0xFF,
-                                magic == IMAGE_MAGIC ? "image" : "label"),
+                                "has wrong magic number 0x%08X (expected 0x%08X for an IDX%d %s" + " file)",
+                                actualMagic, magic, magic & 0xFF, magic == IMAGE_MAGIC ? "image" : "label"),
                         fix,
                         null);
             }
@@ -110,17 +105,13 @@ final class IdxFiles {
                 int c = in.readInt();
                 if (r != rows || c != cols) {
                     throw problem(
-                            file,
-                            String.format("has %dx%d images (expected %dx%d)", r, c, rows, cols),
-                            fix,
-                            null);
+                            file, String.format("has %dx%d images (expected %dx%d)", r, c, rows, cols), fix, null);
                 }
                 itemSize = (long) rows * cols;
             }
             long total = count * itemSize;
             if (count < 0 || total > Integer.MAX_VALUE - 8) {
-                throw problem(
-                        file, "has an invalid item count " + count + " in its header", fix, null);
+                throw problem(file, "has an invalid item count " + count + " in its header", fix, null);
             }
             byte[] data = new byte[(int) total];
             int got = readFully(in, data);
@@ -128,19 +119,14 @@ final class IdxFiles {
                 throw problem(
                         file,
                         String.format(
-                                "is truncated (header announces %d items = %d bytes, file holds"
-                                        + " %d)",
+                                "is truncated (header announces %d items = %d bytes, file holds" + " %d)",
                                 count, total, got),
                         fix,
                         null);
             }
             // Reading to the end also makes GZIPInputStream verify the CRC in the gzip trailer.
             if (in.read() != -1) {
-                throw problem(
-                        file,
-                        "has extra data after the " + count + " items its header announces",
-                        fix,
-                        null);
+                throw problem(file, "has extra data after the " + count + " items its header announces", fix, null);
             }
             out[0] = data;
             return count;
@@ -169,8 +155,7 @@ final class IdxFiles {
     }
 
     private static DatasetException problem(Path file, String what, String fix, Throwable cause) {
-        return new DatasetException(
-                file, "Fashion-MNIST file " + file + " " + what + "; " + fix, cause);
+        return new DatasetException(file, "Fashion-MNIST file " + file + " " + what + "; " + fix, cause);
     }
 
     private static String oneLine(Exception e) {

@@ -79,8 +79,13 @@ public record Cuda(String runtime, List<String> capabilities, String problem) {
         if (gpus() == 0) {
             return problem;
         }
-        return String.format(Locale.ROOT, "%d GPU%s (compute capability %s), CUDA runtime %s", gpus(),
-                gpus() == 1 ? "" : "s", String.join(", ", capabilities), runtime);
+        return String.format(
+                Locale.ROOT,
+                "%d GPU%s (compute capability %s), CUDA runtime %s",
+                gpus(),
+                gpus() == 1 ? "" : "s",
+                String.join(", ", capabilities),
+                runtime);
     }
 
     private static String driverNote() {

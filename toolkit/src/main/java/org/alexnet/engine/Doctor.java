@@ -25,9 +25,15 @@ public final class Doctor {
     public static Report run(Cuda cuda) {
         List<String> lines = new ArrayList<>();
         Runtime rt = Runtime.getRuntime();
-        lines.add(row("java", String.format(Locale.ROOT, "%s (%s), %d cores, heap up to %.1f GB",
-                System.getProperty("java.version"), System.getProperty("java.vendor"), rt.availableProcessors(),
-                rt.maxMemory() / 1e9)));
+        lines.add(row(
+                "java",
+                String.format(
+                        Locale.ROOT,
+                        "%s (%s), %d cores, heap up to %.1f GB",
+                        System.getProperty("java.version"),
+                        System.getProperty("java.vendor"),
+                        rt.availableProcessors(),
+                        rt.maxMemory() / 1e9)));
         lines.add(row("jar", jar()));
         lines.add(row("GPUs", cuda.gpus() > 0 ? cuda.describe() : "none: " + cuda.describe()));
         boolean usable = false;
@@ -41,12 +47,22 @@ public final class Doctor {
             }
             usable = true;
             NativeLibrary lib = NativeLibrary.of(engine);
-            lines.add(row(name, String.format(Locale.ROOT, "%s, %s build%s from %s", engine.getVersion(),
-                    lib.cuda() ? "CUDA" : "CPU", lib.features().isEmpty() ? "" : " (" + String.join(", ", lib.features()) + ")",
-                    lib.source())));
+            lines.add(row(
+                    name,
+                    String.format(
+                            Locale.ROOT,
+                            "%s, %s build%s from %s",
+                            engine.getVersion(),
+                            lib.cuda() ? "CUDA" : "CPU",
+                            lib.features().isEmpty() ? "" : " (" + String.join(", ", lib.features()) + ")",
+                            lib.source())));
             lines.add(row("", lib.path()));
-            lines.add(row("", "devices: " + Arrays.stream(engine.getDevices()).map(Device::toString)
-                    .collect(Collectors.joining(", "))));
+            lines.add(row(
+                    "",
+                    "devices: "
+                            + Arrays.stream(engine.getDevices())
+                                    .map(Device::toString)
+                                    .collect(Collectors.joining(", "))));
         }
         if (!usable) {
             lines.add(row("training", "impossible: no engine could be loaded (see above)"));
@@ -61,20 +77,32 @@ public final class Doctor {
             return new Report(List.copyOf(lines), false);
         }
         String devices = Arrays.stream(choice.devices()).map(Device::toString).collect(Collectors.joining(", "));
-        lines.add(row("training", String.format(Locale.ROOT, "%s on %s%s", choice.engine().getEngineName(), devices,
-                choice.devices()[0].isGpu() ? "" : cuda.gpus() == 0 ? " (no GPU: see GPUs)" : "")));
+        lines.add(row(
+                "training",
+                String.format(
+                        Locale.ROOT,
+                        "%s on %s%s",
+                        choice.engine().getEngineName(),
+                        devices,
+                        choice.devices()[0].isGpu() ? "" : cuda.gpus() == 0 ? " (no GPU: see GPUs)" : "")));
         choice.notes().forEach(n -> lines.add(row("", n)));
         return new Report(List.copyOf(lines), true);
     }
 
     private static String jar() {
         try {
-            String where = Doctor.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+            String where = Doctor.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .getPath();
             boolean mx = NativeLibrary.bundled(Engines.DEFAULT);
             boolean pt = NativeLibrary.bundled(Engines.PYTORCH);
-            String natives = mx && pt ? "bundles the CPU builds of MXNet and PyTorch (cannot use GPUs)"
-                    : mx || pt ? "bundles the CPU build of " + (mx ? "MXNet" : "PyTorch")
-                    : "bundles no native library (DJL downloads the build that fits, or takes a local one)";
+            String natives = mx && pt
+                    ? "bundles the CPU builds of MXNet and PyTorch (cannot use GPUs)"
+                    : mx || pt
+                            ? "bundles the CPU build of " + (mx ? "MXNet" : "PyTorch")
+                            : "bundles no native library (DJL downloads the build that fits, or takes a local one)";
             return where + ": " + natives;
         } catch (RuntimeException e) {
             return "unknown";

@@ -21,6 +21,7 @@ public final class Engines {
 
     /** The engine used when none is asked for. */
     public static final String DEFAULT = "MXNet";
+
     public static final String PYTORCH = "PyTorch";
 
     /** The engines that train; DJL also registers "RPC", a client for remote inference. */
@@ -47,11 +48,18 @@ public final class Engines {
     static Choice choose(String requested, int maxGpus, Cuda cuda) {
         String name = canonical(requested);
         List<String> notes = new ArrayList<>();
-        if (requested == null && cuda.gpus() > 0 && name.equals(DEFAULT) && !cuda.mxnetCanUse()
+        if (requested == null
+                && cuda.gpus() > 0
+                && name.equals(DEFAULT)
+                && !cuda.mxnetCanUse()
                 && System.getenv(NativeLibrary.variable(DEFAULT)) == null) {
-            notes.add(String.format(Locale.ROOT, "using PyTorch: MXNet's CUDA build needs CUDA %s and compute capability"
-                    + " up to %.1f, and this machine has %s (--engine MXNet trains on the CPU instead)",
-                    Cuda.MXNET_CUDA, Cuda.MXNET_MAX_CAPABILITY, cuda.describe()));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "using PyTorch: MXNet's CUDA build needs CUDA %s and compute capability"
+                            + " up to %.1f, and this machine has %s (--engine MXNet trains on the CPU instead)",
+                    Cuda.MXNET_CUDA,
+                    Cuda.MXNET_MAX_CAPABILITY,
+                    cuda.describe()));
             name = PYTORCH;
         }
         Engine engine;
@@ -73,16 +81,20 @@ public final class Engines {
             if (requested == null && name.equals(DEFAULT)) {
                 Engine other = loadOrNull(PYTORCH);
                 if (other != null && other.getGpuCount() > 0) {
-                    notes.add("using PyTorch: MXNet loaded " + NativeLibrary.of(engine).describeSource()
-                            + ", which sees no GPU");
+                    notes.add("using PyTorch: MXNet loaded "
+                            + NativeLibrary.of(engine).describeSource() + ", which sees no GPU");
                     engine = other;
                     devices = devices(engine, maxGpus);
                 }
             }
             if (!devices[0].isGpu()) {
-                notes.add(String.format(Locale.ROOT, "training on the CPU although this machine has %s: %s loaded %s;"
-                        + " use the gpu jar (README, \"GPUs\") or run 'alexnet doctor'",
-                        cuda.describe(), engine.getEngineName(), NativeLibrary.of(engine).describeSource()));
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "training on the CPU although this machine has %s: %s loaded %s;"
+                                + " use the gpu jar (README, \"GPUs\") or run 'alexnet doctor'",
+                        cuda.describe(),
+                        engine.getEngineName(),
+                        NativeLibrary.of(engine).describeSource()));
             }
         }
         return new Choice(makeDefault(engine), devices, List.copyOf(notes));

@@ -39,18 +39,24 @@ public record NativeLibrary(String engine, String path, String source, boolean c
             source = "DJL's download cache";
         }
         List<String> features = new ArrayList<>();
-        for (String f : List.of(StandardCapabilities.CUDNN, StandardCapabilities.MKLDNN, StandardCapabilities.MKL,
+        for (String f : List.of(
+                StandardCapabilities.CUDNN,
+                StandardCapabilities.MKLDNN,
+                StandardCapabilities.MKL,
                 StandardCapabilities.OPENMP)) {
             if (engine.hasCapability(f)) {
                 features.add(f);
             }
         }
-        return new NativeLibrary(name, path, source, engine.hasCapability(StandardCapabilities.CUDA), List.copyOf(features));
+        return new NativeLibrary(
+                name, path, source, engine.hasCapability(StandardCapabilities.CUDA), List.copyOf(features));
     }
 
     /** "the CPU build bundled in the jar" or "a CUDA build from a local folder (PYTORCH_LIBRARY_PATH)". */
     public String describeSource() {
-        return source.startsWith("the CPU build") ? source : (cuda ? "a CUDA build from " : "a CPU build from ") + source;
+        return source.startsWith("the CPU build")
+                ? source
+                : (cuda ? "a CUDA build from " : "a CPU build from ") + source;
     }
 
     /**
@@ -61,16 +67,16 @@ public record NativeLibrary(String engine, String path, String source, boolean c
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String what = root instanceof java.net.UnknownHostException || root instanceof java.net.ConnectException
+        String what = root instanceof java.net.UnknownHostException
+                        || root instanceof java.net.ConnectException
                         || root instanceof java.net.SocketTimeoutException
                 ? "DJL could not download it (no network)"
-                : "DJL said: " + String.valueOf(root.getMessage()).lines().findFirst().orElse(root.toString());
+                : "DJL said: "
+                        + String.valueOf(root.getMessage()).lines().findFirst().orElse(root.toString());
         String local = engine.equals(Engines.PYTORCH)
                 ? "set PYTORCH_LIBRARY_PATH to the lib/ folder of a PyTorch 2.7.1 installation (a CUDA 12.8 or CPU build)"
                 : "set MXNET_LIBRARY_PATH to a folder with MXNet 1.9.1's libmxnet.so";
-        String where = bundled(engine)
-                ? "its bundled CPU build failed to load"
-                : "this jar bundles none (the gpu jar)";
+        String where = bundled(engine) ? "its bundled CPU build failed to load" : "this jar bundles none (the gpu jar)";
         return engine + "'s native library could not be loaded: " + where + " and " + what + "; " + local
                 + ", allow one download, or use the -all jar (CPU)";
     }
@@ -82,7 +88,8 @@ public record NativeLibrary(String engine, String path, String source, boolean c
 
     /** True when the class path holds the engine's native jar (not DJL's placeholder). */
     static boolean bundled(String engine) {
-        return !Platform.detectPlatform(engine.equals(Engines.PYTORCH) ? "pytorch" : "mxnet").isPlaceholder();
+        return !Platform.detectPlatform(engine.equals(Engines.PYTORCH) ? "pytorch" : "mxnet")
+                .isPlaceholder();
     }
 
     private static boolean within(String path, String searchPath) {

@@ -56,8 +56,12 @@ public final class DropoutAverage {
         // so the inputs are attached to it for the duration (hundreds of passes would otherwise pile up).
         try (NDManager scope = manager.newSubManager()) {
             inputs.tempAttach(scope);
-            test = softmaxRows(block.forward(store, inputs, false).head().toType(DataType.FLOAT32, false)
-                    .toFloatArray(), rows(inputs));
+            test = softmaxRows(
+                    block.forward(store, inputs, false)
+                            .head()
+                            .toType(DataType.FLOAT32, false)
+                            .toFloatArray(),
+                    rows(inputs));
         }
         int n = test.length;
         int classes = test[0].length;
@@ -68,7 +72,9 @@ public final class DropoutAverage {
             try (NDManager scope = manager.newSubManager();
                     GradientCollector training = manager.getEngine().newGradientCollector()) {
                 inputs.tempAttach(scope);
-                float[] scores = block.forward(store, inputs, true).head().toType(DataType.FLOAT32, false)
+                float[] scores = block.forward(store, inputs, true)
+                        .head()
+                        .toType(DataType.FLOAT32, false)
                         .toFloatArray();
                 float[][] p = softmaxRows(scores, n);
                 for (int i = 0; i < n; i++) {
@@ -196,9 +202,12 @@ public final class DropoutAverage {
 
     @Override
     public String toString() {
-        return String.format("DropoutAverage(%d inputs, %d sampled networks): test network vs geometric mean %.4f,"
+        return String.format(
+                "DropoutAverage(%d inputs, %d sampled networks): test network vs geometric mean %.4f,"
                         + " vs arithmetic mean %.4f (largest probability difference)",
-                testNetwork.length, samples, maxDifference(testNetwork, geometricMean),
+                testNetwork.length,
+                samples,
+                maxDifference(testNetwork, geometricMean),
                 maxDifference(testNetwork, arithmeticMean));
     }
 }

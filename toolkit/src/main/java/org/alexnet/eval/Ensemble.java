@@ -72,7 +72,8 @@ public final class Ensemble extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList logProbabilities = new NDList(members.size());
         for (Block member : members) {
-            NDArray scores = member.forward(parameterStore, inputs, training, params).head();
+            NDArray scores =
+                    member.forward(parameterStore, inputs, training, params).head();
             logProbabilities.add(scores.toType(DataType.FLOAT32, false).logSoftmax(-1));
         }
         // log(mean_i p_i) computed as a shifted log-sum-exp, so tiny probabilities do not underflow to log 0.

@@ -41,8 +41,13 @@ public final class Evaluation {
      * As {@link #run(Function, Dataset, NDManager, int)}, handing each batch and its scores to
      * {@code onBatch} before the batch is closed (e.g. for DJL's {@code onValidationBatch}).
      */
-    public static Evaluation run(Function<NDList, NDList> forward, Dataset data, NDManager manager, int classes,
-            BiConsumer<Batch, NDList> onBatch) throws IOException, TranslateException {
+    public static Evaluation run(
+            Function<NDList, NDList> forward,
+            Dataset data,
+            NDManager manager,
+            int classes,
+            BiConsumer<Batch, NDList> onBatch)
+            throws IOException, TranslateException {
         Evaluation e = new Evaluation(classes);
         for (Batch batch : data.getData(manager)) {
             try (batch) {
@@ -63,8 +68,8 @@ public final class Evaluation {
         long[] shape = scores.getShape().getShape();
         long n = labels.getShape().size();
         if (shape.length != 2 || shape[1] != classes || n == 0 || shape[0] % n != 0) {
-            throw new IllegalArgumentException("expected scores of shape (k * " + n + ", " + classes + "), got "
-                    + scores.getShape());
+            throw new IllegalArgumentException(
+                    "expected scores of shape (k * " + n + ", " + classes + "), got " + scores.getShape());
         }
         float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         float[] y = labels.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();

@@ -86,7 +86,8 @@ public final class LayerFeatures {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray out = forwardTo(net, images.load(scope, batch), name);
-                float[] values = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                float[] values =
+                        out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 int width = values.length / n;
                 for (int i = 0; i < n; i++) {
                     rows[from + i] = java.util.Arrays.copyOfRange(values, i * width, (i + 1) * width);

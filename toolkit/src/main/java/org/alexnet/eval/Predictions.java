@@ -86,7 +86,8 @@ public final class Predictions {
                 labels[from + i] = data.getLabel(from + i);
             }
             try (NDManager scope = manager.newSubManager()) {
-                NDArray out = forward.apply(new NDList(data.getImages(scope, batch))).head();
+                NDArray out =
+                        forward.apply(new NDList(data.getImages(scope, batch))).head();
                 float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
                 int classes = values.length / m;
                 for (int i = 0; i < m; i++) {
@@ -152,6 +153,8 @@ public final class Predictions {
 
     /** Positions of the wrong predictions whose true class is {@code label} and predicted class {@code as}. */
     public int[] mistakes(int label, int as) {
-        return IntStream.of(mistakes()).filter(i -> labels[i] == label && predicted[i] == as).toArray();
+        return IntStream.of(mistakes())
+                .filter(i -> labels[i] == label && predicted[i] == as)
+                .toArray();
     }
 }

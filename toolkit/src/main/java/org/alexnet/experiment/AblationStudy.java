@@ -30,8 +30,14 @@ public final class AblationStudy {
     /**
      * @param description what produced the study (command line, machine), written at the top of the summary
      */
-    public AblationStudy(Ablations.Setup baseline, List<Arm<Ablations.Setup>> arms, List<Long> seeds, Path folder,
-            AblationTrial trial, boolean ensemble, String description) {
+    public AblationStudy(
+            Ablations.Setup baseline,
+            List<Arm<Ablations.Setup>> arms,
+            List<Long> seeds,
+            Path folder,
+            AblationTrial trial,
+            boolean ensemble,
+            String description) {
         this.baseline = baseline;
         this.arms = arms;
         this.seeds = seeds;
@@ -55,22 +61,33 @@ public final class AblationStudy {
         EnsembleResult ens = null;
         if (ensemble) {
             Evaluation ev = trial.ensemble(baseline, folder, Ablations.BASELINE, seeds);
-            ens = new EnsembleResult(seeds.size(), 1 - ev.getTop1(), 1 - ev.getTop5(),
+            ens = new EnsembleResult(
+                    seeds.size(),
+                    1 - ev.getTop1(),
+                    1 - ev.getTop5(),
                     summary.line(Ablations.BASELINE).top1() / 100);
         }
         StringBuilder text = new StringBuilder();
         text.append(description).append('\n');
         text.append("baseline: ").append(baseline).append('\n');
-        text.append("seeds: ").append(seeds).append("; errors in % of the test images, mean ± sd over seeds;")
+        text.append("seeds: ")
+                .append(seeds)
+                .append("; errors in % of the test images, mean ± sd over seeds;")
                 .append(" 'vs baseline' is the difference of means with Welch's 95% interval\n\n");
         text.append(summary);
         if (ens != null) {
-            text.append(String.format(Locale.ROOT,
+            text.append(String.format(
+                    Locale.ROOT,
                     "%nensemble of the baseline's %d networks (softmax averaged): top-1 error %.2f %%, top-5 %.2f %%"
                             + " (one network: %.2f %% on average)%n",
-                    ens.networks(), 100 * ens.top1Error(), 100 * ens.top5Error(), 100 * ens.singleTop1Error()));
+                    ens.networks(),
+                    100 * ens.top1Error(),
+                    100 * ens.top5Error(),
+                    100 * ens.singleTop1Error()));
         }
-        text.append("\nwhat each arm tests (the paper's claim):\n").append(Ablations.claims(arms)).append('\n');
+        text.append("\nwhat each arm tests (the paper's claim):\n")
+                .append(Ablations.claims(arms))
+                .append('\n');
         AtomicFiles.write(folder.resolve(SUMMARY_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
         writeCsv(summary, folder.resolve(SUMMARY_CSV));
         out.print(text);

@@ -49,10 +49,14 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
             }
 
             @Override
-            public Evaluation test(Model model, Ablations.Setup s, Recipe recipe) throws IOException, TranslateException {
+            public Evaluation test(Model model, Ablations.Setup s, Recipe recipe)
+                    throws IOException, TranslateException {
                 var test = training(s).testSet(recipe, s.tenPatch());
                 ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-                return Evaluation.run(x -> model.getBlock().forward(ps, x, false), test, model.getNDManager(),
+                return Evaluation.run(
+                        x -> model.getBlock().forward(ps, x, false),
+                        test,
+                        model.getNDManager(),
                         s.spec().getClasses());
             }
         };
@@ -67,8 +71,10 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
             }
 
             @Override
-            public Evaluation test(Model model, Ablations.Setup s, Recipe recipe) throws IOException, TranslateException {
-                return training(s).evaluate(model, recipe, s.tenPatch() ? ImageNet.Mode.TEN_CROP : ImageNet.Mode.CENTER);
+            public Evaluation test(Model model, Ablations.Setup s, Recipe recipe)
+                    throws IOException, TranslateException {
+                return training(s)
+                        .evaluate(model, recipe, s.tenPatch() ? ImageNet.Mode.TEN_CROP : ImageNet.Mode.CENTER);
             }
         };
     }
@@ -83,7 +89,11 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
      * @param progress fresh listeners for each run (e.g. a {@code ConsoleProgress})
      * @param stop stops the running run after its current batch, with a checkpoint (null: none)
      */
-    public AblationTrial(StudyData data, String engine, Device[] devices, Supplier<List<ProgressListener>> progress,
+    public AblationTrial(
+            StudyData data,
+            String engine,
+            Device[] devices,
+            Supplier<List<ProgressListener>> progress,
             StopSignal stop) {
         this.data = data;
         this.engine = engine;
@@ -94,8 +104,9 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
 
     /** The folder of the networks a run tests: its own, or those of the arm it reuses (same seed). */
     public static Path trainingFolder(Ablations.Setup setup, Path folder) {
-        return setup.trainedBy() == null ? folder : folder.getParent().resolveSibling(setup.trainedBy())
-                .resolve(folder.getFileName());
+        return setup.trainedBy() == null
+                ? folder
+                : folder.getParent().resolveSibling(setup.trainedBy()).resolve(folder.getFileName());
     }
 
     /**
@@ -114,8 +125,13 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
         Recipe recipe = setup.recipe(seed);
         Path trained = trainingFolder(setup, folder);
         try (Model model = Training.newModel(setup.spec(), engine, devices[0])) {
-            Training.Builder b = Training.builder().setModel(model, setup.spec()).setData(data.training(setup))
-                    .setRecipe(recipe).optDevices(devices).optOutputDir(trained).optResume(true);
+            Training.Builder b = Training.builder()
+                    .setModel(model, setup.spec())
+                    .setData(data.training(setup))
+                    .setRecipe(recipe)
+                    .optDevices(devices)
+                    .optOutputDir(trained)
+                    .optResume(true);
             progress.get().forEach(b::addListener);
             if (stop != null) {
                 b.optStopSignal(stop);
@@ -123,7 +139,8 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
             // A finished run's checkpoint is loaded and nothing is trained again.
             History history = b.build().fit();
             Evaluation e = data.test(model, setup, testRecipe(recipe));
-            double seconds = history.records().stream().mapToDouble(EpochRecord::seconds).sum();
+            double seconds =
+                    history.records().stream().mapToDouble(EpochRecord::seconds).sum();
             return new Outcome(1 - e.getTop1(), 1 - e.getTop5(), history.size(), seconds);
         }
     }

@@ -75,7 +75,8 @@ public final class Ablations {
 
     /** The paper's AlexNet for an ImageNet-layout folder of {@code classes} classes, as {@link #fashionMnistBaseline}. */
     public static Setup imageNetBaseline(int classes, Recipe recipe) {
-        return new Setup(ModelSpec.of(ModelSpec.Variant.ALEXNET, classes, 3).withPaperInit(false), recipe, true, true, null);
+        return new Setup(
+                ModelSpec.of(ModelSpec.Variant.ALEXNET, classes, 3).withPaperInit(false), recipe, true, true, null);
     }
 
     private static final Map<String, Arm<Setup>> ALL = new LinkedHashMap<>();
@@ -86,20 +87,38 @@ public final class Ablations {
 
     static {
         ALL.put(BASELINE, Arm.baseline("the paper's network, augmentation and ten-patch test"));
-        arm("no-lrn", "LRN lowers top-1/top-5 error by 1.4/1.2 points (section 3.3)", s -> s.withSpec(s.spec().withLrn(false)));
-        arm("plain-pooling", "overlapping 3x3 pooling lowers top-1/top-5 error by 0.4/0.3 points against 2x2 (3.4)",
+        arm(
+                "no-lrn",
+                "LRN lowers top-1/top-5 error by 1.4/1.2 points (section 3.3)",
+                s -> s.withSpec(s.spec().withLrn(false)));
+        arm(
+                "plain-pooling",
+                "overlapping 3x3 pooling lowers top-1/top-5 error by 0.4/0.3 points against 2x2 (3.4)",
                 s -> s.withSpec(s.spec().withOverlappingPooling(false)));
-        arm("no-dropout", "without dropout the network overfits substantially (4.2)", s -> s.withSpec(s.spec().withDropout(0f)));
-        arm("tanh", "ReLUs train several times faster than tanh units (3.1, Figure 1)",
+        arm(
+                "no-dropout",
+                "without dropout the network overfits substantially (4.2)",
+                s -> s.withSpec(s.spec().withDropout(0f)));
+        arm(
+                "tanh",
+                "ReLUs train several times faster than tanh units (3.1, Figure 1)",
                 s -> s.withSpec(s.spec().withActivation(ActivationKind.TANH)));
-        arm("one-tower-half", "the two-GPU net beats a one-GPU net with half the kernels by 1.7/1.2 points (3.2)",
+        arm(
+                "one-tower-half",
+                "the two-GPU net beats a one-GPU net with half the kernels by 1.7/1.2 points (3.2)",
                 s -> s.withSpec(s.spec().withTowers(1).withConvWidth(0.5f)));
-        arm("no-conv3", "removing any middle convolutional layer costs about 2 points top-1 (section 1, 7)",
+        arm(
+                "no-conv3",
+                "removing any middle convolutional layer costs about 2 points top-1 (section 1, 7)",
                 s -> s.withSpec(s.spec().without("conv3")));
-        arm("no-augmentation", "without crops and mirror images the network overfits substantially (4.1)",
+        arm(
+                "no-augmentation",
+                "without crops and mirror images the network overfits substantially (4.1)",
                 s -> new Setup(s.spec(), s.recipe(), false, s.tenPatch(), null));
-        arm(CENTRE_TEST, "averaging the ten patches' softmax at test time (4.1; the paper gives no number):"
-                + " the baseline's networks tested on the centre patch",
+        arm(
+                CENTRE_TEST,
+                "averaging the ten patches' softmax at test time (4.1; the paper gives no number):"
+                        + " the baseline's networks tested on the centre patch",
                 s -> new Setup(s.spec(), s.recipe(), s.augment(), false, BASELINE));
     }
 
@@ -132,7 +151,8 @@ public final class Ablations {
 
     /** The arms' claims, one line each, for summaries. */
     public static String claims(List<Arm<Setup>> arms) {
-        return arms.stream().map(a -> String.format(Locale.ROOT, "  %-16s %s", a.name(), a.claim()))
+        return arms.stream()
+                .map(a -> String.format(Locale.ROOT, "  %-16s %s", a.name(), a.claim()))
                 .collect(Collectors.joining("\n"));
     }
 }

@@ -48,7 +48,13 @@ public final class Experiment<S> {
         return new Listener() {
             @Override
             public void onRunStart(int index, int total, String arm, long seed, boolean resumed) {
-                out.printf(Locale.ROOT, "run %d/%d: %s, seed %d%s%n", index, total, arm, seed,
+                out.printf(
+                        Locale.ROOT,
+                        "run %d/%d: %s, seed %d%s%n",
+                        index,
+                        total,
+                        arm,
+                        seed,
                         resumed ? " (continuing)" : "");
             }
 
@@ -59,8 +65,16 @@ public final class Experiment<S> {
 
             @Override
             public void onRunEnd(int index, int total, String arm, long seed, Trial.Outcome o) {
-                out.printf(Locale.ROOT, "run %d/%d: %s, seed %d: top-1 error %.4f, top-5 error %.4f, %.0f s%n",
-                        index, total, arm, seed, o.top1Error(), o.top5Error(), o.seconds());
+                out.printf(
+                        Locale.ROOT,
+                        "run %d/%d: %s, seed %d: top-1 error %.4f, top-5 error %.4f, %.0f s%n",
+                        index,
+                        total,
+                        arm,
+                        seed,
+                        o.top1Error(),
+                        o.top5Error(),
+                        o.seconds());
             }
         };
     }
@@ -72,8 +86,7 @@ public final class Experiment<S> {
     private final Trial<S> trial;
     private final Listener listener;
 
-    public Experiment(S baseline, List<Arm<S>> arms, List<Long> seeds, Path folder, Trial<S> trial,
-            Listener listener) {
+    public Experiment(S baseline, List<Arm<S>> arms, List<Long> seeds, Path folder, Trial<S> trial, Listener listener) {
         this.baseline = Objects.requireNonNull(baseline);
         this.arms = List.copyOf(arms);
         this.seeds = List.copyOf(seeds);
@@ -104,7 +117,10 @@ public final class Experiment<S> {
         Files.createDirectories(folder);
         List<Result> results = new ArrayList<>(read(folder.resolve(RESULTS)));
         for (Result r : results) {
-            Arm<S> arm = arms.stream().filter(a -> a.name().equals(r.arm())).findFirst().orElse(null);
+            Arm<S> arm = arms.stream()
+                    .filter(a -> a.name().equals(r.arm()))
+                    .findFirst()
+                    .orElse(null);
             if (arm != null && !setupOf(arm).toString().equals(r.setup())) {
                 throw new IllegalStateException(folder.resolve(RESULTS) + " holds arm '" + r.arm()
                         + "' trained with a different setup: use another output folder for a changed experiment");
@@ -125,8 +141,14 @@ public final class Experiment<S> {
                 S setup = setupOf(arm);
                 Trial.Outcome o = trial.run(setup, seed, runFolder);
                 // Seconds as the file keeps them (0.1 s), so the rows returned equal the rows read back.
-                Result r = new Result(arm.name(), seed, o.top1Error(), o.top5Error(), o.epochs(),
-                        Math.round(o.seconds() * 10) / 10.0, setup.toString());
+                Result r = new Result(
+                        arm.name(),
+                        seed,
+                        o.top1Error(),
+                        o.top5Error(),
+                        o.epochs(),
+                        Math.round(o.seconds() * 10) / 10.0,
+                        setup.toString());
                 results.add(r);
                 write(folder.resolve(RESULTS), results);
                 listener.onRunEnd(index, total, arm.name(), seed, o);
@@ -142,12 +164,15 @@ public final class Experiment<S> {
     }
 
     private static Result find(List<Result> results, String arm, long seed) {
-        return results.stream().filter(r -> r.arm().equals(arm) && r.seed() == seed).findFirst().orElse(null);
+        return results.stream()
+                .filter(r -> r.arm().equals(arm) && r.seed() == seed)
+                .findFirst()
+                .orElse(null);
     }
 
     /** One finished run. */
-    public record Result(String arm, long seed, double top1Error, double top5Error, int epochs, double seconds,
-            String setup) {}
+    public record Result(
+            String arm, long seed, double top1Error, double top5Error, int epochs, double seconds, String setup) {}
 
     /** Reads a results file (none yet: an empty list). */
     public static List<Result> read(Path file) throws IOException {
@@ -157,8 +182,8 @@ public final class Experiment<S> {
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + " is not an experiment's results file (its first line should be '"
-                    + HEADER + "')");
+            throw new IOException(
+                    file + " is not an experiment's results file (its first line should be '" + HEADER + "')");
         }
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -170,8 +195,14 @@ public final class Experiment<S> {
                 throw new IOException(file + " line " + (i + 1) + " has " + f.length + " fields, expected 7");
             }
             try {
-                out.add(new Result(f[0], Long.parseLong(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                        Integer.parseInt(f[4]), Double.parseDouble(f[5]), unquote(f[6])));
+                out.add(new Result(
+                        f[0],
+                        Long.parseLong(f[1]),
+                        Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]),
+                        Integer.parseInt(f[4]),
+                        Double.parseDouble(f[5]),
+                        unquote(f[6])));
             } catch (NumberFormatException e) {
                 throw new IOException(file + " line " + (i + 1) + " has a field that is not a number: " + line);
             }
@@ -183,8 +214,16 @@ public final class Experiment<S> {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Result r : results) {
             // Errors at full precision, so a summary read back from the file equals one made during the run.
-            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%d,%.1f,%s%n", r.arm(), r.seed(), r.top1Error(),
-                    r.top5Error(), r.epochs(), r.seconds(), quote(r.setup())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s,%d,%s,%s,%d,%.1f,%s%n",
+                    r.arm(),
+                    r.seed(),
+                    r.top1Error(),
+                    r.top5Error(),
+                    r.epochs(),
+                    r.seconds(),
+                    quote(r.setup())));
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }

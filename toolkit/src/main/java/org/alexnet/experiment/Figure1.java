@@ -40,7 +40,13 @@ public final class Figure1 {
     private static final String HEADER = "activation,lr,seed,level,epochs_to_level,epochs_trained,seconds";
 
     /** One run's epochs to one level (NaN: not reached, or the run diverged). */
-    public record Row(String activation, float lr, long seed, double level, double epochs, double epochsTrained,
+    public record Row(
+            String activation,
+            float lr,
+            long seed,
+            double level,
+            double epochs,
+            double epochsTrained,
             double seconds) {}
 
     /** The ratio at one level. */
@@ -69,8 +75,17 @@ public final class Figure1 {
      * @param levels training-error levels, decreasing (the paper: 0.25)
      * @param windowImages the moving window of the training error, in images
      */
-    public Figure1(Recipe recipe, List<Float> learningRates, List<Long> seeds, double[] levels, int windowImages,
-            Path folder, Path dataDir, String engine, Device device, Supplier<List<ProgressListener>> progress) {
+    public Figure1(
+            Recipe recipe,
+            List<Float> learningRates,
+            List<Long> seeds,
+            double[] levels,
+            int windowImages,
+            Path folder,
+            Path dataDir,
+            String engine,
+            Device device,
+            Supplier<List<ProgressListener>> progress) {
         for (int i = 1; i < levels.length; i++) {
             if (!(levels[i] < levels[i - 1])) {
                 throw new IllegalArgumentException("levels must decrease, e.g. 0.25,0.10");
@@ -103,7 +118,14 @@ public final class Figure1 {
                     index++;
                     String name = act.name().toLowerCase(Locale.ROOT);
                     if (rows.stream().anyMatch(r -> r.activation().equals(name) && r.lr() == lr && r.seed() == seed)) {
-                        out.printf(Locale.ROOT, "run %d/%d: %s, lr %s, seed %d already done%n", index, total, name, lr, seed);
+                        out.printf(
+                                Locale.ROOT,
+                                "run %d/%d: %s, lr %s, seed %d already done%n",
+                                index,
+                                total,
+                                name,
+                                lr,
+                                seed);
                         continue;
                     }
                     out.printf(Locale.ROOT, "run %d/%d: %s, lr %s, seed %d%n", index, total, name, lr, seed);
@@ -124,7 +146,10 @@ public final class Figure1 {
     private String describe(List<Row> run) {
         List<String> parts = new ArrayList<>();
         for (Row r : run) {
-            parts.add(String.format(Locale.ROOT, "%.0f%% error: %s", 100 * r.level(),
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "%.0f%% error: %s",
+                    100 * r.level(),
                     Double.isNaN(r.epochs()) ? "not reached" : String.format(Locale.ROOT, "%.2f", r.epochs())));
         }
         return String.join(", ", parts);
@@ -138,12 +163,18 @@ public final class Figure1 {
         int images = r.getTrainSubset() > 0 ? r.getTrainSubset() : 60_000;
         int batchesPerEpoch = (int) Math.ceil((double) images / r.getBatchSize());
         StopSignal stop = new StopSignal();
-        ThresholdListener threshold = new ThresholdListener(levels, Math.min(windowImages, images), batchesPerEpoch, stop);
+        ThresholdListener threshold =
+                new ThresholdListener(levels, Math.min(windowImages, images), batchesPerEpoch, stop);
         long start = System.nanoTime();
         double trained;
         try (Model model = Training.newModel(spec, engine, device)) {
-            Training.Builder b = Training.builder().setModel(model, spec).setData(data).setRecipe(r)
-                    .optDevices(device).addTrainingListener(threshold).optStopSignal(stop);
+            Training.Builder b = Training.builder()
+                    .setModel(model, spec)
+                    .setData(data)
+                    .setRecipe(r)
+                    .optDevices(device)
+                    .addTrainingListener(threshold)
+                    .optStopSignal(stop);
             progress.get().forEach(b::addListener);
             try {
                 trained = b.build().fit().size();
@@ -157,7 +188,13 @@ public final class Figure1 {
         double[] reached = threshold.reached();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < levels.length; i++) {
-            rows.add(new Row(act.name().toLowerCase(Locale.ROOT), lr, seed, levels[i], reached[i], trained,
+            rows.add(new Row(
+                    act.name().toLowerCase(Locale.ROOT),
+                    lr,
+                    seed,
+                    levels[i],
+                    reached[i],
+                    trained,
                     Math.round(seconds * 10) / 10.0));
         }
         return rows;
@@ -181,8 +218,13 @@ public final class Figure1 {
     }
 
     private static Row fastest(List<Row> rows, String act, long seed, double level) {
-        return rows.stream().filter(r -> r.activation().equals(act) && r.seed() == seed && r.level() == level
-                && !Double.isNaN(r.epochs())).min(java.util.Comparator.comparingDouble(Row::epochs)).orElse(null);
+        return rows.stream()
+                .filter(r -> r.activation().equals(act)
+                        && r.seed() == seed
+                        && r.level() == level
+                        && !Double.isNaN(r.epochs()))
+                .min(java.util.Comparator.comparingDouble(Row::epochs))
+                .orElse(null);
     }
 
     /** The summary text: per level the ratio per seed and its mean ± sd. */
@@ -190,14 +232,24 @@ public final class Figure1 {
         StringBuilder sb = new StringBuilder("Figure 1: epochs until the training error first reaches a level,"
                 + " tanh / ReLU, each at its fastest learning rate (the paper: about 6 at 25% on CIFAR-10)\n");
         for (Ratio r : ratios) {
-            sb.append(String.format(Locale.ROOT, "%.0f%% training error: ratio %s", 100 * r.level(),
-                    Double.isNaN(r.mean()) ? "n/a (a level was not reached)"
-                            : Double.isNaN(r.sd()) ? String.format(Locale.ROOT, "%.2f", r.mean())
-                            : String.format(Locale.ROOT, "%.2f ± %.2f", r.mean(), r.sd())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%.0f%% training error: ratio %s",
+                    100 * r.level(),
+                    Double.isNaN(r.mean())
+                            ? "n/a (a level was not reached)"
+                            : Double.isNaN(r.sd())
+                                    ? String.format(Locale.ROOT, "%.2f", r.mean())
+                                    : String.format(Locale.ROOT, "%.2f ± %.2f", r.mean(), r.sd())));
             sb.append(" over seeds").append('\n');
             for (int i = 0; i < r.seeds().size(); i++) {
-                sb.append(String.format(Locale.ROOT, "  seed %d: %s (best lr: %s)%n", r.seeds().get(i),
-                        r.ratios().get(i).isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ratios().get(i)),
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  seed %d: %s (best lr: %s)%n",
+                        r.seeds().get(i),
+                        r.ratios().get(i).isNaN()
+                                ? "n/a"
+                                : String.format(Locale.ROOT, "%.2f", r.ratios().get(i)),
                         r.bestLrs().get(i)));
             }
         }
@@ -219,8 +271,14 @@ public final class Figure1 {
                 continue;
             }
             String[] f = line.split(",");
-            rows.add(new Row(f[0], Float.parseFloat(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]),
-                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+            rows.add(new Row(
+                    f[0],
+                    Float.parseFloat(f[1]),
+                    Long.parseLong(f[2]),
+                    Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6])));
         }
         return rows;
     }
@@ -228,8 +286,16 @@ public final class Figure1 {
     private static void write(Path file, List<Row> rows) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s,%s%n", r.activation(), r.lr(), r.seed(), r.level(),
-                    r.epochs(), r.epochsTrained(), r.seconds()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%s,%s,%s,%s%n",
+                    r.activation(),
+                    r.lr(),
+                    r.seed(),
+                    r.level(),
+                    r.epochs(),
+                    r.epochsTrained(),
+                    r.seconds()));
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -55,8 +55,7 @@ public final class Statistics {
         if (se == 0) {
             return new Interval(diff, diff, diff);
         }
-        double df = (va + vb) * (va + vb)
-                / (va * va / (a.size() - 1) + vb * vb / (b.size() - 1));
+        double df = (va + vb) * (va + vb) / (va * va / (a.size() - 1) + vb * vb / (b.size() - 1));
         double t = tQuantile(0.5 + level / 2, df);
         return new Interval(diff, diff - t * se, diff + t * se);
     }
@@ -131,8 +130,14 @@ public final class Statistics {
     /** Lanczos approximation of log Γ(z) for z > 0 (g = 7, nine coefficients; ~15 digits). */
     static double logGamma(double z) {
         double[] g = {
-            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+            0.99999999999980993,
+            676.5203681218851,
+            -1259.1392167224028,
+            771.32342877765313,
+            -176.61502916214059,
+            12.507343278686905,
+            -0.13857109526572012,
+            9.9843695780195716e-6,
             1.5056327351493116e-7
         };
         if (z < 0.5) {

@@ -23,8 +23,16 @@ import tech.tablesaw.plotly.traces.Trace;
 public final class Summary {
 
     /** One arm's line. */
-    public record Line(String arm, int runs, double top1, double top1Sd, double top5, double top5Sd,
-            Statistics.Interval top1VsBaseline, Statistics.Interval top5VsBaseline, double seconds) {}
+    public record Line(
+            String arm,
+            int runs,
+            double top1,
+            double top1Sd,
+            double top5,
+            double top5Sd,
+            Statistics.Interval top1VsBaseline,
+            Statistics.Interval top5VsBaseline,
+            double seconds) {}
 
     private final List<Line> lines;
     private final String baseline;
@@ -48,9 +56,15 @@ public final class Summary {
         for (Map.Entry<String, List<Experiment.Result>> e : byArm.entrySet()) {
             List<Double> top1 = percent(e.getValue(), true);
             List<Double> top5 = percent(e.getValue(), false);
-            List<Double> seconds = e.getValue().stream().map(Experiment.Result::seconds).toList();
-            lines.add(new Line(e.getKey(), e.getValue().size(),
-                    Statistics.mean(top1), Statistics.sd(top1), Statistics.mean(top5), Statistics.sd(top5),
+            List<Double> seconds =
+                    e.getValue().stream().map(Experiment.Result::seconds).toList();
+            lines.add(new Line(
+                    e.getKey(),
+                    e.getValue().size(),
+                    Statistics.mean(top1),
+                    Statistics.sd(top1),
+                    Statistics.mean(top5),
+                    Statistics.sd(top5),
                     Statistics.welch(top1, percent(base, true), 0.95),
                     Statistics.welch(top5, percent(base, false), 0.95),
                     Statistics.mean(seconds)));
@@ -59,7 +73,9 @@ public final class Summary {
     }
 
     private static List<Double> percent(List<Experiment.Result> rs, boolean top1) {
-        return rs.stream().map(r -> 100 * (top1 ? r.top1Error() : r.top5Error())).toList();
+        return rs.stream()
+                .map(r -> 100 * (top1 ? r.top1Error() : r.top5Error()))
+                .toList();
     }
 
     public List<Line> lines() {
@@ -68,17 +84,25 @@ public final class Summary {
 
     /** The line of one arm. */
     public Line line(String arm) {
-        return lines.stream().filter(l -> l.arm().equals(arm)).findFirst()
+        return lines.stream()
+                .filter(l -> l.arm().equals(arm))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no results for arm '" + arm + "'"));
     }
 
     /** The table as a tablesaw {@link Table} (rounded to 0.01 points), for notebooks and CSV. */
     public Table toTable() {
-        Table t = Table.create("ablations",
-                StringColumn.create("arm"), IntColumn.create("runs"),
-                DoubleColumn.create("top-1 error %"), DoubleColumn.create("sd"),
-                DoubleColumn.create("vs baseline"), DoubleColumn.create("95% low"), DoubleColumn.create("95% high"),
-                DoubleColumn.create("top-5 error %"), DoubleColumn.create("top-5 vs baseline"),
+        Table t = Table.create(
+                "ablations",
+                StringColumn.create("arm"),
+                IntColumn.create("runs"),
+                DoubleColumn.create("top-1 error %"),
+                DoubleColumn.create("sd"),
+                DoubleColumn.create("vs baseline"),
+                DoubleColumn.create("95% low"),
+                DoubleColumn.create("95% high"),
+                DoubleColumn.create("top-5 error %"),
+                DoubleColumn.create("top-5 vs baseline"),
                 DoubleColumn.create("s per run"));
         for (Line l : lines) {
             t.stringColumn(0).append(l.arm());
@@ -115,39 +139,67 @@ public final class Summary {
         for (Line l : arms) {
             Statistics.Interval d = l.top1VsBaseline();
             if (!Double.isNaN(d.low())) {
-                traces.add(ScatterTrace.builder(DoubleColumn.create("x", d.low(), d.high()),
+                traces.add(ScatterTrace.builder(
+                                DoubleColumn.create("x", d.low(), d.high()),
                                 StringColumn.create("arm", l.arm(), l.arm()))
-                        .mode(ScatterTrace.Mode.LINE).showLegend(false).name(l.arm() + " 95%").build());
+                        .mode(ScatterTrace.Mode.LINE)
+                        .showLegend(false)
+                        .name(l.arm() + " 95%")
+                        .build());
             }
         }
-        double[] diffs = arms.stream().mapToDouble(l -> l.top1VsBaseline().difference()).toArray();
-        traces.add(ScatterTrace.builder(DoubleColumn.create("difference", diffs), StringColumn.create("arm", names)).mode(ScatterTrace.Mode.MARKERS)
-                .marker(Marker.builder().size(10).build()).name("difference of means").build());
+        double[] diffs =
+                arms.stream().mapToDouble(l -> l.top1VsBaseline().difference()).toArray();
+        traces.add(ScatterTrace.builder(DoubleColumn.create("difference", diffs), StringColumn.create("arm", names))
+                .mode(ScatterTrace.Mode.MARKERS)
+                .marker(Marker.builder().size(10).build())
+                .name("difference of means")
+                .build());
         Layout layout = Layout.builder(title)
-                .xAxis(Axis.builder().title("top-1 error vs baseline, points (95% interval)").build())
-                .height(120 + 40 * names.length).width(760).build();
+                .xAxis(Axis.builder()
+                        .title("top-1 error vs baseline, points (95% interval)")
+                        .build())
+                .height(120 + 40 * names.length)
+                .width(760)
+                .build();
         return new Figure(layout, traces.toArray(new Trace[0]));
     }
 
     /** A fixed-width text table, for the console. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%-22s %4s %15s %26s %15s %8s%n", "arm", "runs", "top-1 error %", "vs baseline (95%)",
-                "top-5 error %", "s/run"));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-22s %4s %15s %26s %15s %8s%n",
+                "arm",
+                "runs",
+                "top-1 error %",
+                "vs baseline (95%)",
+                "top-5 error %",
+                "s/run"));
         for (Line l : lines) {
             Statistics.Interval d = l.top1VsBaseline();
-            String vs = l.arm().equals(baseline) ? ""
-                    : Double.isNaN(d.low()) ? String.format(Locale.ROOT, "%+.2f", d.difference())
-                    : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", d.difference(), d.low(), d.high());
-            sb.append(String.format(Locale.ROOT, "%-22s %4d %15s %26s %15s %8.0f%n", l.arm(), l.runs(),
-                    meanSd(l.top1(), l.top1Sd()), vs, meanSd(l.top5(), l.top5Sd()), l.seconds()));
+            String vs = l.arm().equals(baseline)
+                    ? ""
+                    : Double.isNaN(d.low())
+                            ? String.format(Locale.ROOT, "%+.2f", d.difference())
+                            : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", d.difference(), d.low(), d.high());
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-22s %4d %15s %26s %15s %8.0f%n",
+                    l.arm(),
+                    l.runs(),
+                    meanSd(l.top1(), l.top1Sd()),
+                    vs,
+                    meanSd(l.top5(), l.top5Sd()),
+                    l.seconds()));
         }
         return sb.toString();
     }
 
     private static String meanSd(double mean, double sd) {
-        return Double.isNaN(sd) ? String.format(Locale.ROOT, "%.2f", mean)
+        return Double.isNaN(sd)
+                ? String.format(Locale.ROOT, "%.2f", mean)
                 : String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd);
     }
 }

@@ -48,10 +48,12 @@ public final class ThresholdListener extends TrainingListenerAdapter {
         long seen = 0;
         for (var device : batchData.getLabels().keySet()) {
             NDList labels = batchData.getLabels().get(device);
-            NDArray predicted = batchData.getPredictions().get(device).head().argMax(1).toType(DataType.FLOAT32, false);
+            NDArray predicted =
+                    batchData.getPredictions().get(device).head().argMax(1).toType(DataType.FLOAT32, false);
             NDArray label = labels.head().toType(DataType.FLOAT32, false);
             seen += label.size();
-            wrong += label.size() - predicted.eq(label).sum().toType(DataType.INT64, false).getLong();
+            wrong += label.size()
+                    - predicted.eq(label).sum().toType(DataType.INT64, false).getLong();
         }
         add(wrong, seen);
     }

@@ -47,7 +47,8 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 20)) {
+                    OutputStream out = new java.io.BufferedOutputStream(
+                            java.nio.channels.Channels.newOutputStream(channel), 1 << 20)) {
                 writer.writeTo(out);
                 out.flush();
                 channel.force(true);

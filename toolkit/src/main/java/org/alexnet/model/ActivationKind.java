@@ -28,7 +28,6 @@ public enum ActivationKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown activation '" + name + "': use relu, tanh or sigmoid");
+        throw new IllegalArgumentException("unknown activation '" + name + "': use relu, tanh or sigmoid");
     }
 }

@@ -33,7 +33,8 @@ public final class AdaptiveAvgPool extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
         Shape s = x.getShape();
         int h = (int) s.get(2);
@@ -49,7 +50,9 @@ public final class AdaptiveAvgPool extends AbstractBlock {
             for (int j = 0; j < outWidth; j++) {
                 int x0 = Math.floorDiv(j * w, outWidth);
                 int x1 = -Math.floorDiv(-(j + 1) * w, outWidth);
-                cells.add(x.get(":, :, " + y0 + ":" + y1 + ", " + x0 + ":" + x1).mean(new int[] {3}).mean(new int[] {2})); // PyTorch takes one axis at a time
+                cells.add(x.get(":, :, " + y0 + ":" + y1 + ", " + x0 + ":" + x1)
+                        .mean(new int[] {3})
+                        .mean(new int[] {2})); // PyTorch takes one axis at a time
             }
             rows.add(NDArrays.stack(new NDList(cells), 2)); // (N, C, outWidth)
         }

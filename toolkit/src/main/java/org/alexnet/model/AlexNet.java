@@ -125,9 +125,8 @@ public class AlexNet extends LayerStack {
     /** Input shape (without batch) of one example at {@code size} pixels. */
     public Shape inputShape(int size) {
         if (size < MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException(
-                    "AlexNet needs inputs of at least " + MIN_INPUT_SIZE + " pixels, got " + size
-                            + ": use a larger resolution (e.g. 96)");
+            throw new IllegalArgumentException("AlexNet needs inputs of at least " + MIN_INPUT_SIZE + " pixels, got "
+                    + size + ": use a larger resolution (e.g. 96)");
         }
         return new Shape(config.inputChannels, size, size);
     }

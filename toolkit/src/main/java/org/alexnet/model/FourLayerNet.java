@@ -28,7 +28,11 @@ public class FourLayerNet extends LayerStack {
 
     private static Conv2d conv(int filters) {
         // 5x5 with padding 2 keeps the size; the pools do the down-sampling.
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(5, 5))
+                .optPadding(new Shape(2, 2))
+                .build();
     }
 
     private static Block pool() {

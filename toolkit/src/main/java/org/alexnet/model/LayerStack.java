@@ -26,9 +26,7 @@ public class LayerStack extends SequentialBlock {
 
     /** Strips DJL's "%02d" position prefix from a child's key. */
     public static String layerName(String childKey) {
-        return childKey.length() > 2
-                        && Character.isDigit(childKey.charAt(0))
-                        && Character.isDigit(childKey.charAt(1))
+        return childKey.length() > 2 && Character.isDigit(childKey.charAt(0)) && Character.isDigit(childKey.charAt(1))
                 ? childKey.substring(2)
                 : childKey;
     }

@@ -74,14 +74,10 @@ public class LocalResponseNorm extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         if (x.getShape().dimension() != 4) {
-            throw new IllegalArgumentException(
-                    "LocalResponseNorm expects NCHW input, got shape " + x.getShape());
+            throw new IllegalArgumentException("LocalResponseNorm expects NCHW input, got shape " + x.getShape());
         }
         return new NDList(useNative(x) ? lrnNative(x) : lrnPortable(x));
     }
@@ -197,15 +193,7 @@ public class LocalResponseNorm extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "LocalResponseNorm(n="
-                + size
-                + ", alpha="
-                + alpha
-                + ", beta="
-                + beta
-                + ", k="
-                + k
-                + ")";
+        return "LocalResponseNorm(n=" + size + ", alpha=" + alpha + ", beta=" + beta + ", k=" + k + ")";
     }
 
     /** Builder for {@link LocalResponseNorm}; defaults are the paper's values. */
@@ -282,20 +270,16 @@ public class LocalResponseNorm extends AbstractBlock {
          */
         public LocalResponseNorm build() {
             if (size <= 0 || size % 2 == 0) {
-                throw new IllegalArgumentException(
-                        "LocalResponseNorm size n must be odd and positive, got " + size);
+                throw new IllegalArgumentException("LocalResponseNorm size n must be odd and positive, got " + size);
             }
             if (!(alpha >= 0) || !Float.isFinite(alpha)) {
-                throw new IllegalArgumentException(
-                        "LocalResponseNorm alpha must be finite and >= 0, got " + alpha);
+                throw new IllegalArgumentException("LocalResponseNorm alpha must be finite and >= 0, got " + alpha);
             }
             if (!Float.isFinite(beta)) {
-                throw new IllegalArgumentException(
-                        "LocalResponseNorm beta must be finite, got " + beta);
+                throw new IllegalArgumentException("LocalResponseNorm beta must be finite, got " + beta);
             }
             if (!(k > 0) || !Float.isFinite(k)) {
-                throw new IllegalArgumentException(
-                        "LocalResponseNorm k must be finite and > 0, got " + k);
+                throw new IllegalArgumentException("LocalResponseNorm k must be finite and > 0, got " + k);
             }
             if (implementation == null) {
                 throw new IllegalArgumentException("LocalResponseNorm implementation is null");

@@ -47,8 +47,10 @@ public final class ModelSpec {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("unknown model '" + s + "': use " + java.util.Arrays.stream(values())
-                    .map(Variant::id).collect(java.util.stream.Collectors.joining(", ")));
+            throw new IllegalArgumentException("unknown model '" + s + "': use "
+                    + java.util.Arrays.stream(values())
+                            .map(Variant::id)
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 
@@ -67,7 +69,9 @@ public final class ModelSpec {
     public static ModelSpec of(Variant variant, int classes, int channels) {
         AlexNet.Builder b = variant == Variant.ALEXNET_FASHION ? AlexNet.fashionMnistBuilder() : AlexNet.builder();
         if (variant == Variant.ALEXNET_TORCHVISION) {
-            b.optTowers(1).optLrn(false).optPaperInit(false); // what TorchvisionAlexNet is; only classes and dropout apply
+            b.optTowers(1)
+                    .optLrn(false)
+                    .optPaperInit(false); // what TorchvisionAlexNet is; only classes and dropout apply
         }
         if (variant == Variant.CONVNET4) {
             b.optTowers(1).optLrn(false).optDropout(0f).optPaperInit(false); // what FourLayerNet is
@@ -183,8 +187,7 @@ public final class ModelSpec {
     public static ModelSpec fromProperties(Properties p) {
         Variant v = Variant.parse(p.getProperty("model"));
         ModelSpec spec = of(v, Integer.parseInt(p.getProperty("classes")), Integer.parseInt(p.getProperty("channels")));
-        return spec.with(o -> o
-                .optTowers(Integer.parseInt(p.getProperty("towers")))
+        return spec.with(o -> o.optTowers(Integer.parseInt(p.getProperty("towers")))
                 .optLrn(Boolean.parseBoolean(p.getProperty("lrn")))
                 .optOverlappingPooling(Boolean.parseBoolean(p.getProperty("overlappingPooling")))
                 .optActivation(ActivationKind.parse(p.getProperty("activation")))

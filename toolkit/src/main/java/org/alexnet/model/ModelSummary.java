@@ -81,8 +81,8 @@ public final class ModelSummary {
     public static ModelSummary of(Block block, Shape input) {
         if (!block.isInitialized()) {
             throw new IllegalStateException(
-                    "initialise the block before summarising it: block.initialize(manager, DataType.FLOAT32, "
-                            + input + ")");
+                    "initialise the block before summarising it: block.initialize(manager, DataType.FLOAT32, " + input
+                            + ")");
         }
         List<Row> rows = new ArrayList<>();
         Shape[] shapes = {input};
@@ -90,13 +90,12 @@ public final class ModelSummary {
             Block layer = child.getValue();
             Shape in = shapes[0];
             shapes = layer.getOutputShapes(shapes);
-            rows.add(
-                    new Row(
-                            LayerStack.layerName(child.getKey()),
-                            kindOf(layer),
-                            shapes[0].slice(1),
-                            countParameters(layer),
-                            multiplyAdds(layer, in, shapes[0])));
+            rows.add(new Row(
+                    LayerStack.layerName(child.getKey()),
+                    kindOf(layer),
+                    shapes[0].slice(1),
+                    countParameters(layer),
+                    multiplyAdds(layer, in, shapes[0])));
         }
         return new ModelSummary(input, rows);
     }
@@ -120,7 +119,9 @@ public final class ModelSummary {
         long outElements = output.slice(1).size();
         if (layer instanceof Convolution conv) {
             long inChannels = input.get(1);
-            return outElements * (inChannels / conv.getGroups()) * conv.getKernelShape().size();
+            return outElements
+                    * (inChannels / conv.getGroups())
+                    * conv.getKernelShape().size();
         }
         if (layer instanceof Linear) {
             return outElements * input.get(input.dimension() - 1);
@@ -194,8 +195,8 @@ public final class ModelSummary {
             + " layers; pooling, ReLU, LRN, dropout and biases are not counted. A training step is about 3x"
             + " (forward, backward-data, backward-weights); 1 MAC = 2 FLOPs.";
 
-    private static String line(boolean macs, String name, String kind, String output, String parameters,
-            String macsCell) {
+    private static String line(
+            boolean macs, String name, String kind, String output, String parameters, String macsCell) {
         String base = String.format(Locale.ROOT, "%-8s %-18s %-16s %14s", name, kind, output, parameters);
         return (macs ? base + String.format(Locale.ROOT, " %15s", macsCell) : base) + System.lineSeparator();
     }
@@ -219,14 +220,23 @@ public final class ModelSummary {
             sb.append("<th style=\"text-align:right\">MACs</th>");
         }
         sb.append("</tr></thead><tbody>");
-        sb.append("<tr><td>input</td><td></td><td>").append(shapeText(input.slice(1))).append("</td><td></td>");
+        sb.append("<tr><td>input</td><td></td><td>")
+                .append(shapeText(input.slice(1)))
+                .append("</td><td></td>");
         sb.append(macs ? "<td></td></tr>" : "</tr>");
         for (Row r : rows) {
-            sb.append("<tr><td>").append(r.name).append("</td><td>").append(r.kind).append("</td><td>")
-                    .append(shapeText(r.output)).append("</td><td style=\"text-align:right\">")
-                    .append(String.format(Locale.ROOT, "%,d", r.parameters)).append("</td>");
+            sb.append("<tr><td>")
+                    .append(r.name)
+                    .append("</td><td>")
+                    .append(r.kind)
+                    .append("</td><td>")
+                    .append(shapeText(r.output))
+                    .append("</td><td style=\"text-align:right\">")
+                    .append(String.format(Locale.ROOT, "%,d", r.parameters))
+                    .append("</td>");
             if (macs) {
-                sb.append("<td style=\"text-align:right\">").append(grouped(r.macs))
+                sb.append("<td style=\"text-align:right\">")
+                        .append(grouped(r.macs))
                         .append("</td>");
             }
             sb.append("</tr>");
@@ -236,7 +246,8 @@ public final class ModelSummary {
                 .append(String.format(Locale.ROOT, "%,d", getTotalParameters()))
                 .append("</th>");
         if (macs) {
-            sb.append("<th style=\"text-align:right\">").append(grouped(getTotalMacs()))
+            sb.append("<th style=\"text-align:right\">")
+                    .append(grouped(getTotalMacs()))
                     .append("</th>");
         }
         sb.append("</tr></tfoot></table>");

@@ -26,11 +26,26 @@ public final class TorchvisionAlexNet extends LayerStack {
 
     /** Our layer name to torchvision's module path ({@code features.0} is conv1, ...). */
     public static final Map<String, String> TORCH_NAMES = Map.of(
-            "conv1", "features.0", "conv2", "features.3", "conv3", "features.6", "conv4", "features.8",
-            "conv5", "features.10", "fc6", "classifier.1", "fc7", "classifier.4", "fc8", "classifier.6");
+            "conv1",
+            "features.0",
+            "conv2",
+            "features.3",
+            "conv3",
+            "features.6",
+            "conv4",
+            "features.8",
+            "conv5",
+            "features.10",
+            "fc6",
+            "classifier.1",
+            "fc7",
+            "classifier.4",
+            "fc8",
+            "classifier.6");
 
     /** torchvision's input normalisation: RGB in [0, 1], minus these means, divided by these deviations. */
     public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+
     public static final float[] STD = {0.229f, 0.224f, 0.225f};
 
     private final int classes;
@@ -38,11 +53,17 @@ public final class TorchvisionAlexNet extends LayerStack {
     /** The network for {@code classes} classes (1000 for torchvision's weights) with dropout {@code dropout}. */
     public TorchvisionAlexNet(int classes, float dropout) {
         this.classes = classes;
-        add("conv1", conv(64, 11, 4, 2)).add("act1", ActivationKind.RELU.block()).add("pool1", pool());
-        add("conv2", conv(192, 5, 1, 2)).add("act2", ActivationKind.RELU.block()).add("pool2", pool());
+        add("conv1", conv(64, 11, 4, 2))
+                .add("act1", ActivationKind.RELU.block())
+                .add("pool1", pool());
+        add("conv2", conv(192, 5, 1, 2))
+                .add("act2", ActivationKind.RELU.block())
+                .add("pool2", pool());
         add("conv3", conv(384, 3, 1, 1)).add("act3", ActivationKind.RELU.block());
         add("conv4", conv(256, 3, 1, 1)).add("act4", ActivationKind.RELU.block());
-        add("conv5", conv(256, 3, 1, 1)).add("act5", ActivationKind.RELU.block()).add("pool5", pool());
+        add("conv5", conv(256, 3, 1, 1))
+                .add("act5", ActivationKind.RELU.block())
+                .add("pool5", pool());
         add("avgpool", new AdaptiveAvgPool(6, 6));
         add("flatten", Blocks.batchFlattenBlock());
         // torchvision drops out before fc6 and fc7 (the paper: after them); the same at test time.
@@ -58,8 +79,12 @@ public final class TorchvisionAlexNet extends LayerStack {
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int pad) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad)).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .build();
     }
 
     private static ai.djl.nn.Block pool() {

@@ -11,10 +11,10 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.alexnet.plot.Plotly;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.traces.Trace;
@@ -122,7 +122,7 @@ public final class Display {
     public static void preparePlots() {
         String library = Plotly.libraryOnce();
         if (!library.isEmpty()) {
-            sink().show("text/html", library, "");  // nothing to print on a console
+            sink().show("text/html", library, ""); // nothing to print on a console
         }
     }
 
@@ -223,7 +223,8 @@ public final class Display {
     /** Looks in the loader of this class (the kernel adds %jars to a child of its own), then the thread's. */
     private static Class<?> findClass(String name) {
         for (ClassLoader loader : new ClassLoader[] {
-                Display.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+            Display.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
             if (loader == null) {
                 continue;
             }
@@ -248,11 +249,12 @@ public final class Display {
         private final boolean mimeFirst;
         /** IJava: wraps a value so that it renders its own mime bundle; null: values go as they are. */
         private final Bundles bundles;
+
         private final Sink fallback;
         private volatile boolean warned;
 
-        private ReflectiveSink(Kernel kernel, Method display, Method update, boolean mimeFirst, Bundles bundles,
-                Sink fallback) {
+        private ReflectiveSink(
+                Kernel kernel, Method display, Method update, boolean mimeFirst, Bundles bundles, Sink fallback) {
             this.kernel = kernel;
             this.display = display;
             this.update = update;
@@ -268,18 +270,24 @@ public final class Display {
 
         /** IJava with its rendering classes in {@code renderPackage} (tests use stand-ins). */
         static ReflectiveSink ijava(Class<?> c, String renderPackage, Sink fallback) throws NoSuchMethodException {
-            return new ReflectiveSink(Kernel.IJAVA,
+            return new ReflectiveSink(
+                    Kernel.IJAVA,
                     c.getMethod("display", Object.class, String[].class),
                     c.getMethod("updateDisplay", String.class, Object.class, String[].class),
-                    false, Bundles.find(c.getClassLoader(), renderPackage), fallback);
+                    false,
+                    Bundles.find(c.getClassLoader(), renderPackage),
+                    fallback);
         }
 
         /** rapaio: {@code String display(String, Object)}, {@code updateDisplay(String, String, Object)}. */
         static ReflectiveSink rapaio(Class<?> c, Sink fallback) throws NoSuchMethodException {
-            return new ReflectiveSink(Kernel.RAPAIO,
+            return new ReflectiveSink(
+                    Kernel.RAPAIO,
                     c.getMethod("display", String.class, Object.class),
                     c.getMethod("updateDisplay", String.class, String.class, Object.class),
-                    true, null, fallback);
+                    true,
+                    null,
+                    fallback);
         }
 
         /** What the kernel is handed: the value, or for IJava the value with its text form. */
@@ -357,8 +365,11 @@ public final class Display {
                 Class<?> renderable = Class.forName(pkg + ".DisplayDataRenderable", false, loader);
                 Class<?> context = Class.forName(pkg + ".RenderContext", false, loader);
                 Class<?> data = Class.forName(pkg + ".DisplayData", false, loader);
-                return new Bundles(renderable, renderable.getField("ANY").get(null),
-                        context.getMethod("getOutputContainer"), data.getMethod("putData", String.class, Object.class));
+                return new Bundles(
+                        renderable,
+                        renderable.getField("ANY").get(null),
+                        context.getMethod("getOutputContainer"),
+                        data.getMethod("putData", String.class, Object.class));
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
@@ -367,7 +378,9 @@ public final class Display {
         /** {@code value} as {@code mime} (a picture as base64 PNG, as IJava sends it) plus {@code text}. */
         Object wrap(String mime, Object value, String text) {
             Object rich = value instanceof BufferedImage image ? base64Png(image) : value;
-            return Proxy.newProxyInstance(renderable.getClassLoader(), new Class<?>[] {renderable},
+            return Proxy.newProxyInstance(
+                    renderable.getClassLoader(),
+                    new Class<?>[] {renderable},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "render" -> {
                             Object bundle = outputContainer.invoke(args[0]);
@@ -434,8 +447,12 @@ public final class Display {
                 .replaceAll("(?i)<br\\s*/?>|</(tr|p|div|li|h[1-6])>", "\n")
                 .replaceAll("(?i)</t[dh]>", " ")
                 .replaceAll("(?s)<[^>]*>", "")
-                .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&amp;", "&");
+                .replace("&nbsp;", " ")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
         return s.replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{2,}", "\n").strip();
     }
 
@@ -467,8 +484,11 @@ public final class Display {
     static String plotText(Figure figure) {
         String title = figure.getLayout() == null ? null : figure.getLayout().getTitle();
         Trace[] traces = figure.getTraces() == null ? new Trace[0] : figure.getTraces();
-        String names = Arrays.stream(traces).map(Trace::name).filter(n -> n != null && !n.isBlank())
-                .limit(8).collect(Collectors.joining(", "));
+        String names = Arrays.stream(traces)
+                .map(Trace::name)
+                .filter(n -> n != null && !n.isBlank())
+                .limit(8)
+                .collect(Collectors.joining(", "));
         return "[figure" + (title == null || title.isEmpty() ? "" : ": " + title) + "; " + traces.length
                 + (traces.length == 1 ? " trace" : " traces") + (names.isEmpty() ? "" : ": " + names)
                 + (traces.length > 8 ? ", ..." : "") + "]";

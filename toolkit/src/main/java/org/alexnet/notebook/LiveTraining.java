@@ -76,7 +76,8 @@ public final class LiveTraining implements ProgressListener {
         if (curves) {
             // The library goes out first, in an output of its own, so the curves' updates stay small.
             Display.preparePlots();
-            curvesOutput = Display.output("<div style=\"color:#777\">training curves appear after the first epoch</div>", "");
+            curvesOutput =
+                    Display.output("<div style=\"color:#777\">training curves appear after the first epoch</div>", "");
         }
     }
 
@@ -102,8 +103,8 @@ public final class LiveTraining implements ProgressListener {
         }
         epochs.add(record);
         if (lrDropped) {
-            messages.add(String.format(Locale.ROOT,
-                    "epoch %d: test accuracy stopped improving, learning rate divided", record.epoch()));
+            messages.add(String.format(
+                    Locale.ROOT, "epoch %d: test accuracy stopped improving, learning rate divided", record.epoch()));
         }
         lastBatch = null;
         refresh();
@@ -148,43 +149,75 @@ public final class LiveTraining implements ProgressListener {
         if (p == null) {
             return finished ? "training finished after " + epochs.size() + " epochs" : description;
         }
-        return String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f acc %.3f %.1f img/s ETA %s",
-                p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(), p.accuracy(), p.imagesPerSecond(),
+        return String.format(
+                Locale.ROOT,
+                "epoch %d/%d batch %d/%d loss %.4f acc %.3f %.1f img/s ETA %s",
+                p.epoch(),
+                p.epochs(),
+                p.batch(),
+                p.batches(),
+                p.loss(),
+                p.accuracy(),
+                p.imagesPerSecond(),
                 ConsoleProgress.formatSeconds(p.etaSeconds()));
     }
 
     String statusHtml() {
-        StringBuilder sb = new StringBuilder("<div class=\"alexnet-live\" style=\"font-family:monospace;font-size:13px\">");
+        StringBuilder sb =
+                new StringBuilder("<div class=\"alexnet-live\" style=\"font-family:monospace;font-size:13px\">");
         sb.append("<div style=\"color:#555\">").append(escape(description)).append("</div>");
         BatchProgress p = lastBatch;
         if (p != null) {
             double fraction = p.batches() == 0 ? 1 : (double) p.batch() / p.batches();
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "<div style=\"margin:4px 0\"><b>epoch %d/%d</b> "
                             + "<span style=\"display:inline-block;width:240px;height:10px;background:#e5e5e5;"
                             + "vertical-align:middle\"><span style=\"display:block;width:%.1f%%;height:100%%;"
                             + "background:#3a7dc9\"></span></span> batch %d/%d &middot; loss %.4f &middot; "
                             + "acc %.3f &middot; %.1f img/s &middot; lr %.3g &middot; ETA %s</div>",
-                    p.epoch(), p.epochs(), 100 * fraction, p.batch(), p.batches(), p.loss(), p.accuracy(),
-                    p.imagesPerSecond(), p.learningRate(), ConsoleProgress.formatSeconds(p.etaSeconds())));
+                    p.epoch(),
+                    p.epochs(),
+                    100 * fraction,
+                    p.batch(),
+                    p.batches(),
+                    p.loss(),
+                    p.accuracy(),
+                    p.imagesPerSecond(),
+                    p.learningRate(),
+                    ConsoleProgress.formatSeconds(p.etaSeconds())));
         } else if (finished) {
-            sb.append("<div style=\"margin:4px 0\"><b>finished</b> after ").append(epochs.size())
-                    .append(epochs.size() == 1 ? " epoch" : " epochs").append("</div>");
+            sb.append("<div style=\"margin:4px 0\"><b>finished</b> after ")
+                    .append(epochs.size())
+                    .append(epochs.size() == 1 ? " epoch" : " epochs")
+                    .append("</div>");
         }
         if (!epochs.isEmpty()) {
             sb.append("<table style=\"border-collapse:collapse;margin-top:4px\"><thead><tr>");
-            for (String h : new String[] {"epoch", "train loss", "train acc", "test acc", "test top-5", "img/s", "lr", "time"}) {
-                sb.append("<th style=\"padding:0 8px;text-align:right\">").append(h).append("</th>");
+            for (String h :
+                    new String[] {"epoch", "train loss", "train acc", "test acc", "test top-5", "img/s", "lr", "time"
+                    }) {
+                sb.append("<th style=\"padding:0 8px;text-align:right\">")
+                        .append(h)
+                        .append("</th>");
             }
             sb.append("</tr></thead><tbody>");
             for (EpochRecord r : epochs) {
-                sb.append(String.format(Locale.ROOT,
+                sb.append(String.format(
+                        Locale.ROOT,
                         "<tr><td %1$s>%2$d</td><td %1$s>%3$.4f</td><td %1$s>%4$.4f</td><td %1$s>%5$.4f</td>"
                                 + "<td %1$s>%6$s</td><td %1$s>%7$.1f</td><td %1$s>%8$.3g</td><td %1$s>%9$s</td></tr>",
-                        "style=\"padding:0 8px;text-align:right\"", r.epoch(), r.trainLoss(), r.trainAccuracy(),
+                        "style=\"padding:0 8px;text-align:right\"",
+                        r.epoch(),
+                        r.trainLoss(),
+                        r.trainAccuracy(),
                         r.validationAccuracy(),
-                        Double.isNaN(r.validationTop5()) ? "&ndash;" : String.format(Locale.ROOT, "%.4f", r.validationTop5()),
-                        r.imagesPerSecond(), r.learningRate(), ConsoleProgress.formatSeconds(r.seconds())));
+                        Double.isNaN(r.validationTop5())
+                                ? "&ndash;"
+                                : String.format(Locale.ROOT, "%.4f", r.validationTop5()),
+                        r.imagesPerSecond(),
+                        r.learningRate(),
+                        ConsoleProgress.formatSeconds(r.seconds())));
             }
             sb.append("</tbody></table>");
         }

@@ -83,7 +83,8 @@ public enum NotebookMode {
 
     /** ReLU against tanh (notebook 02, the paper's Figure 1): the ACTIVATION_ presets of {@link Preset}. */
     public Recipe activationRecipe() {
-        return pick(Preset.ACTIVATION_SMOKE, Preset.ACTIVATION_WORKSHOP, Preset.ACTIVATION_FULL).recipe();
+        return pick(Preset.ACTIVATION_SMOKE, Preset.ACTIVATION_WORKSHOP, Preset.ACTIVATION_FULL)
+                .recipe();
     }
 
     private Preset pick(Preset smoke, Preset workshop, Preset full) {
@@ -136,7 +137,8 @@ public enum NotebookMode {
 
     /** Training on that sample (notebook 04): the IMAGENET_SAMPLE_ presets of {@link Preset}. */
     public Recipe imageNetRecipe() {
-        return pick(Preset.IMAGENET_SAMPLE_SMOKE, Preset.IMAGENET_SAMPLE_WORKSHOP, Preset.IMAGENET_SAMPLE_FULL).recipe();
+        return pick(Preset.IMAGENET_SAMPLE_SMOKE, Preset.IMAGENET_SAMPLE_WORKSHOP, Preset.IMAGENET_SAMPLE_FULL)
+                .recipe();
     }
 
     /** Batch size for inference passes (feature extraction, predictions). */
@@ -155,7 +157,10 @@ public enum NotebookMode {
 
     Path runDirectory(Path workingDirectory, String name) {
         return projectRoot(workingDirectory)
-                .resolve("runs").resolve("notebooks").resolve(name().toLowerCase(Locale.ROOT)).resolve(name);
+                .resolve("runs")
+                .resolve("notebooks")
+                .resolve(name().toLowerCase(Locale.ROOT))
+                .resolve(name);
     }
 
     /** The nearest folder at or above {@code start} holding both notebooks/ and toolkit/, else {@code start}. */

@@ -37,7 +37,9 @@ public final class NotebookRuns {
             throws IOException, TranslateException {
         Model model = Training.newModel(spec, engine, null);
         try {
-            Training.Builder b = Training.builder().setModel(model, spec).setData(new FashionMnistData())
+            Training.Builder b = Training.builder()
+                    .setModel(model, spec)
+                    .setData(new FashionMnistData())
                     .setRecipe(recipe);
             if (dir != null) {
                 Files.createDirectories(dir);

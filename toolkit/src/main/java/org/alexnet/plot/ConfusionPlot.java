@@ -50,7 +50,10 @@ public final class ConfusionPlot {
                 .margin(Margin.builder().left(110).right(40).top(80).bottom(110).build())
                 .xAxis(Axis.builder().title("predicted class").build())
                 // Row 0 at the top, as the matrix is printed.
-                .yAxis(Axis.builder().title("true class").autoRange(Axis.AutoRange.REVERSED).build())
+                .yAxis(Axis.builder()
+                        .title("true class")
+                        .autoRange(Axis.AutoRange.REVERSED)
+                        .build())
                 .build();
         return new Figure(layout, trace);
     }

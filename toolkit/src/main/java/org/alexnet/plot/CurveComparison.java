@@ -48,10 +48,18 @@ public final class CurveComparison {
         for (Map.Entry<String, History> run : runs.entrySet()) {
             List<EpochRecord> r = run.getValue().records();
             double[] epoch = r.stream().mapToDouble(EpochRecord::epoch).toArray();
-            series.add(new Series(run.getKey() + " train", epoch,
-                    r.stream().mapToDouble(EpochRecord::trainAccuracy).toArray(), true, colour));
-            series.add(new Series(run.getKey() + " test", epoch,
-                    r.stream().mapToDouble(EpochRecord::validationAccuracy).toArray(), false, colour));
+            series.add(new Series(
+                    run.getKey() + " train",
+                    epoch,
+                    r.stream().mapToDouble(EpochRecord::trainAccuracy).toArray(),
+                    true,
+                    colour));
+            series.add(new Series(
+                    run.getKey() + " test",
+                    epoch,
+                    r.stream().mapToDouble(EpochRecord::validationAccuracy).toArray(),
+                    false,
+                    colour));
             colour++;
         }
         return lines(title, "epoch", "accuracy", series, 0, 1);
@@ -62,14 +70,17 @@ public final class CurveComparison {
         List<Series> series = new ArrayList<>();
         for (Map.Entry<String, History> run : runs.entrySet()) {
             List<EpochRecord> r = run.getValue().records();
-            series.add(new Series(run.getKey(), r.stream().mapToDouble(EpochRecord::epoch).toArray(),
+            series.add(new Series(
+                    run.getKey(),
+                    r.stream().mapToDouble(EpochRecord::epoch).toArray(),
                     r.stream().mapToDouble(EpochRecord::trainLoss).toArray()));
         }
         return lines(title, "epoch", "training loss", series, Double.NaN, Double.NaN);
     }
 
     /** Any curves in one figure; {@code yMin}/{@code yMax} fix the y range (NaN: automatic). */
-    public static Figure lines(String title, String xTitle, String yTitle, List<Series> series, double yMin, double yMax) {
+    public static Figure lines(
+            String title, String xTitle, String yTitle, List<Series> series, double yMin, double yMax) {
         ScatterTrace[] traces = new ScatterTrace[series.size()];
         int next = 0;
         int maxPoints = 0;
@@ -81,8 +92,11 @@ public final class CurveComparison {
             traces[i] = ScatterTrace.builder(s.x(), s.y())
                     // Markers only while curves are short: a one-epoch line is a single point.
                     .mode(s.x().length <= 30 ? ScatterTrace.Mode.LINE_AND_MARKERS : ScatterTrace.Mode.LINE)
-                    .line(Line.builder().color(COLOURS[c % COLOURS.length])
-                            .dash(s.dashed() ? Line.Dash.DASH : Line.Dash.SOLID).width(2).build())
+                    .line(Line.builder()
+                            .color(COLOURS[c % COLOURS.length])
+                            .dash(s.dashed() ? Line.Dash.DASH : Line.Dash.SOLID)
+                            .width(2)
+                            .build())
                     .name(s.name())
                     .build();
         }
@@ -95,8 +109,10 @@ public final class CurveComparison {
                 .yAxis(Axis.builder().title(yTitle).build())
                 .build();
         String range = Double.isNaN(yMin) || Double.isNaN(yMax)
-                ? "" : " yaxis: {range: [" + yMin + ", " + yMax + "], autorange: false},";
-        boolean wholeX = series.stream().allMatch(s -> java.util.Arrays.stream(s.x()).allMatch(v -> v == Math.rint(v)));
+                ? ""
+                : " yaxis: {range: [" + yMin + ", " + yMax + "], autorange: false},";
+        boolean wholeX =
+                series.stream().allMatch(s -> java.util.Arrays.stream(s.x()).allMatch(v -> v == Math.rint(v)));
         String ticks = wholeX && maxPoints <= 12 ? " xaxis: {dtick: 1}," : "";
         String extras = "{" + range + ticks + " legend: {orientation: 'h', x: 0, y: -0.25}}";
         return new LayoutExtras(layout, extras, traces);

@@ -45,10 +45,16 @@ public final class ImageGrid {
             try {
                 g.setColor(new Color(BACKGROUND));
                 g.fillRect(0, 0, side, side);
-                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                g.setRenderingHint(
+                        java.awt.RenderingHints.KEY_INTERPOLATION,
                         java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.drawImage(img, 0, 0, Math.max(1, (int) Math.round(img.getWidth() * factor)),
-                        Math.max(1, (int) Math.round(img.getHeight() * factor)), null);
+                g.drawImage(
+                        img,
+                        0,
+                        0,
+                        Math.max(1, (int) Math.round(img.getWidth() * factor)),
+                        Math.max(1, (int) Math.round(img.getHeight() * factor)),
+                        null);
             } finally {
                 g.dispose();
             }
@@ -68,7 +74,8 @@ public final class ImageGrid {
      * @return an RGB picture of {@code columns * (w*scale + gap) + gap} by
      *     {@code rows * (h*scale + captionHeight + gap) + gap} pixels
      */
-    public static BufferedImage grid(List<BufferedImage> tiles, List<String> captions, int columns, int scale, int gap) {
+    public static BufferedImage grid(
+            List<BufferedImage> tiles, List<String> captions, int columns, int scale, int gap) {
         return grid(tiles, captions, null, columns, scale, gap);
     }
 
@@ -97,13 +104,18 @@ public final class ImageGrid {
         int h = tiles.get(0).getHeight();
         for (BufferedImage t : tiles) {
             if (t.getWidth() != w || t.getHeight() != h) {
-                throw new IllegalArgumentException("tiles differ in size: " + w + "x" + h + " and "
-                        + t.getWidth() + "x" + t.getHeight());
+                throw new IllegalArgumentException(
+                        "tiles differ in size: " + w + "x" + h + " and " + t.getWidth() + "x" + t.getHeight());
             }
         }
         int cols = Math.min(columns, tiles.size());
         int rows = (tiles.size() + cols - 1) / cols;
-        int lines = captions == null ? 0 : captions.stream().mapToInt(c -> c.split("\n", -1).length).max().orElse(1);
+        int lines = captions == null
+                ? 0
+                : captions.stream()
+                        .mapToInt(c -> c.split("\n", -1).length)
+                        .max()
+                        .orElse(1);
         int captionHeight = lines * captionHeight();
         int cellW = w * scale + gap;
         int cellH = h * scale + captionHeight + gap;
@@ -123,10 +135,18 @@ public final class ImageGrid {
                 copyScaled(tiles.get(i), out, x0, y0, scale);
                 if (captions != null) {
                     String[] parts = captions.get(i).split("\n", -1);
-                    Color colour = frames != null && frames.get(i) != null ? frames.get(i).darker() : Color.BLACK;
+                    Color colour = frames != null && frames.get(i) != null
+                            ? frames.get(i).darker()
+                            : Color.BLACK;
                     for (int l = 0; l < parts.length; l++) {
-                        drawCaption(g, parts[l], x0, y0 + h * scale + l * captionHeight(), w * scale,
-                                captionHeight(), l == 0 ? Color.BLACK : colour);
+                        drawCaption(
+                                g,
+                                parts[l],
+                                x0,
+                                y0 + h * scale + l * captionHeight(),
+                                w * scale,
+                                captionHeight(),
+                                l == 0 ? Color.BLACK : colour);
                     }
                 }
             }
@@ -187,7 +207,8 @@ public final class ImageGrid {
         if (shape.length != 3) {
             throw new IllegalArgumentException("expected maps of shape (C, H, W), got " + maps.getShape());
         }
-        return featureMaps(maps.toType(DataType.FLOAT32, false).toFloatArray(), shape, count, columns, scale, low, high);
+        return featureMaps(
+                maps.toType(DataType.FLOAT32, false).toFloatArray(), shape, count, columns, scale, low, high);
     }
 
     /** {@link #featureMaps(NDArray, int, int, int, float, float)} from host values in (C, H, W) order. */

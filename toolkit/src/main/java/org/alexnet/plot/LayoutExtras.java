@@ -25,8 +25,10 @@ final class LayoutExtras extends Figure {
     protected void buildContext(String divName) {
         super.buildContext(divName);
         Map<String, Object> context = getContext();
-        context.put("figure", context.get("figure") + "\n(function merge(a, b) { Object.keys(b).forEach(function (k) {"
-                + " if (b[k] && typeof b[k] === 'object' && !Array.isArray(b[k]) && a[k] && typeof a[k] === 'object')"
-                + " merge(a[k], b[k]); else a[k] = b[k]; }); })(layout, " + extrasJson + ");\n");
+        context.put(
+                "figure",
+                context.get("figure") + "\n(function merge(a, b) { Object.keys(b).forEach(function (k) {"
+                        + " if (b[k] && typeof b[k] === 'object' && !Array.isArray(b[k]) && a[k] && typeof a[k] === 'object')"
+                        + " merge(a[k], b[k]); else a[k] = b[k]; }); })(layout, " + extrasJson + ");\n");
     }
 }

@@ -17,7 +17,8 @@ public final class ParameterPlot {
 
     /** One bar per layer with parameters, titled with the total. */
     public static Figure of(ModelSummary summary) {
-        return of(summary, String.format(Locale.ROOT, "Parameters per layer (%,d in all)", summary.getTotalParameters()));
+        return of(
+                summary, String.format(Locale.ROOT, "Parameters per layer (%,d in all)", summary.getTotalParameters()));
     }
 
     /** One bar per layer with parameters, with a title of your own. */
@@ -30,7 +31,8 @@ public final class ParameterPlot {
                 counts.add((double) r.getParameters());
             }
         }
-        return bars(title, names, counts.stream().mapToDouble(Double::doubleValue).toArray(), "parameters");
+        return bars(
+                title, names, counts.stream().mapToDouble(Double::doubleValue).toArray(), "parameters");
     }
 
     /** A plain bar chart of {@code values} named {@code names}. */

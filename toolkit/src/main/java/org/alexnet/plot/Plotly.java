@@ -31,7 +31,9 @@ public final class Plotly {
     private static final AtomicBoolean EMBEDDED = new AtomicBoolean();
     private static final AtomicLong FIGURES = new AtomicLong();
     /** Distinguishes this session's div ids from those of earlier kernel runs in the same page. */
-    private static final String SESSION = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    private static final String SESSION =
+            Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+
     private static final Pattern SCRIPT_TAG = Pattern.compile("(?is)^\\s*<script[^>]*>(.*)</script>\\s*$");
 
     /**
@@ -40,7 +42,8 @@ public final class Plotly {
      * ('false') and range (["0", "1"]), which plotly then ignores. This adapts a figure just before it
      * is drawn (harmless for older plotly versions).
      */
-    private static final String COMPAT_JS = String.join("\n",
+    private static final String COMPAT_JS = String.join(
+            "\n",
             "function fixTitle(o) {",
             "  if (!o) return;",
             "  if (typeof o.title === 'string') o.title = {text: o.title};",

@@ -39,11 +39,19 @@ public final class TrainingCurves {
         }
         // Markers as well as lines: after the first epoch a curve is a single point.
         ScatterTrace lossTrace = ScatterTrace.builder(epoch, loss)
-                .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("train loss").build();
+                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                .name("train loss")
+                .build();
         ScatterTrace trainTrace = ScatterTrace.builder(epoch, trainAcc)
-                .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("train accuracy").yAxis(ScatterTrace.YAxis.Y2).build();
+                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                .name("train accuracy")
+                .yAxis(ScatterTrace.YAxis.Y2)
+                .build();
         ScatterTrace testTrace = ScatterTrace.builder(epoch, testAcc)
-                .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("test accuracy").yAxis(ScatterTrace.YAxis.Y2).build();
+                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                .name("test accuracy")
+                .yAxis(ScatterTrace.YAxis.Y2)
+                .build();
         Layout layout = Layout.builder()
                 .title(title)
                 .width(760)
@@ -51,8 +59,12 @@ public final class TrainingCurves {
                 .margin(Margin.builder().left(70).right(70).top(60).bottom(100).build())
                 .xAxis(Axis.builder().title("epoch").build())
                 .yAxis(Axis.builder().title("loss").build())
-                .yAxis2(Axis.builder().title("accuracy").overlaying(ScatterTrace.YAxis.Y).side(Axis.Side.right)
-                        .showGrid(false).build())
+                .yAxis2(Axis.builder()
+                        .title("accuracy")
+                        .overlaying(ScatterTrace.YAxis.Y)
+                        .side(Axis.Side.right)
+                        .showGrid(false)
+                        .build())
                 .build();
         // Loss from 0; accuracy on its full 0..1 scale with its own ticks (plotly 4 would align them to the
         // loss grid); whole epochs while there are few; the legend under the plot, clear of the right axis.

@@ -37,7 +37,9 @@ public final class Export {
         p.setProperty("name", NAME);
         p.setProperty("source", model.getSource());
         try (OutputStream out = Files.newOutputStream(folder.resolve(TrainedModel.SPEC_FILE))) {
-            p.store(out, "org.alexnet.model.ModelSpec; load with org.alexnet.predict.TrainedModel.load or DJL's Criteria");
+            p.store(
+                    out,
+                    "org.alexnet.model.ModelSpec; load with org.alexnet.predict.TrainedModel.load or DJL's Criteria");
         }
         NDManager manager = model.getModel().getNDManager();
         model.getInput().save(folder, manager);

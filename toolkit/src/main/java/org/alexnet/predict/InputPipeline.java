@@ -39,7 +39,11 @@ import org.alexnet.data.transform.TenCrop;
 public final class InputPipeline {
 
     /** See the class comment. */
-    public enum Kind { GREY, MEAN_IMAGE, CHANNEL_MEAN }
+    public enum Kind {
+        GREY,
+        MEAN_IMAGE,
+        CHANNEL_MEAN
+    }
 
     private final Kind kind;
     private final int resolution;
@@ -49,8 +53,14 @@ public final class InputPipeline {
     private final float[] channelMean;
     private final float[] channelStd;
 
-    private InputPipeline(Kind kind, int resolution, int scale, FloatImage meanImage, float pixelScale,
-            float[] channelMean, float[] channelStd) {
+    private InputPipeline(
+            Kind kind,
+            int resolution,
+            int scale,
+            FloatImage meanImage,
+            float pixelScale,
+            float[] channelMean,
+            float[] channelStd) {
         this.kind = kind;
         this.resolution = resolution;
         this.scale = scale;
@@ -137,7 +147,15 @@ public final class InputPipeline {
             int[][] corners = TenCrop.offsets(scale, scale, resolution);
             for (int k = 0; k < TenCrop.COUNT / 2; k++) {
                 patch.writeCrop(corners[k][0], corners[k][1], resolution, false, mean, null, factor, out, k * row);
-                patch.writeCrop(corners[k][0], corners[k][1], resolution, true, mean, null, factor, out,
+                patch.writeCrop(
+                        corners[k][0],
+                        corners[k][1],
+                        resolution,
+                        true,
+                        mean,
+                        null,
+                        factor,
+                        out,
                         (k + TenCrop.COUNT / 2) * row);
             }
         }
@@ -200,7 +218,10 @@ public final class InputPipeline {
                 try (NDManager scope = manager.newSubManager();
                         InputStream in = Files.newInputStream(folder.resolve("mean-image.npz"))) {
                     FloatImage mean = FloatImage.of(NDList.decode(scope, in).head());
-                    return meanImage(resolution, scale, new FloatImage(3, scale, scale, mean.data().clone()),
+                    return meanImage(
+                            resolution,
+                            scale,
+                            new FloatImage(3, scale, scale, mean.data().clone()),
                             Float.parseFloat(p.getProperty("pixelScale")));
                 }
         }
@@ -229,9 +250,11 @@ public final class InputPipeline {
             case GREY:
                 return "grey 28x28 in [0, 1], resized to " + resolution;
             case MEAN_IMAGE:
-                return "shorter side " + scale + ", central " + resolution + " patch(es), mean image subtracted, x" + pixelScale;
+                return "shorter side " + scale + ", central " + resolution + " patch(es), mean image subtracted, x"
+                        + pixelScale;
             default:
-                return "shorter side " + scale + ", central " + resolution + " patch(es), RGB/255 normalised per channel";
+                return "shorter side " + scale + ", central " + resolution
+                        + " patch(es), RGB/255 normalised per channel";
         }
     }
 }

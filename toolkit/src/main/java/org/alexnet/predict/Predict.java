@@ -93,7 +93,8 @@ public final class Predict {
     }
 
     /** Predicts {@code files} with an open model; unreadable files become error rows. */
-    public static PredictionTable run(TrainedModel m, List<Path> files, boolean tenCrop, int top, Consumer<String> progress) {
+    public static PredictionTable run(
+            TrainedModel m, List<Path> files, boolean tenCrop, int top, Consumer<String> progress) {
         PredictionTable table = new PredictionTable();
         List<String> names = m.getClassNames();
         int n = 0;
@@ -102,9 +103,12 @@ public final class Predict {
             try {
                 float[] p = m.probabilities(f, tenCrop);
                 int k = Math.min(top, p.length);
-                int[] best = IntStream.range(0, p.length).boxed()
+                int[] best = IntStream.range(0, p.length)
+                        .boxed()
                         .sorted(Comparator.comparingDouble((Integer i) -> -p[i]).thenComparingInt(i -> i))
-                        .limit(k).mapToInt(Integer::intValue).toArray();
+                        .limit(k)
+                        .mapToInt(Integer::intValue)
+                        .toArray();
                 String[] bestNames = new String[k];
                 float[] bestP = new float[k];
                 for (int i = 0; i < k; i++) {
@@ -114,7 +118,9 @@ public final class Predict {
                 table.add(new PredictionTable.Row(f, best, bestNames, bestP, null));
             } catch (IOException | RuntimeException e) {
                 // The pipeline's one-line report; the other images go on.
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                String why = e.getMessage() == null
+                        ? e.getClass().getSimpleName()
+                        : e.getMessage().lines().findFirst().orElse("");
                 table.add(new PredictionTable.Row(f, new int[0], new String[0], new float[0], why));
             }
             progress.accept(String.format(Locale.ROOT, "%d/%d %s", n, files.size(), f.getFileName()));
@@ -128,7 +134,10 @@ public final class Predict {
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(Predict::isImageName).sorted().forEach(files::add);
+                    s.filter(Files::isRegularFile)
+                            .filter(Predict::isImageName)
+                            .sorted()
+                            .forEach(files::add);
                 }
             } else if (Files.exists(p)) {
                 files.add(p);
@@ -145,6 +154,8 @@ public final class Predict {
     private static boolean isImageName(Path p) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return dot > 0 && ImageNetLayout.IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot > 0
+                && ImageNetLayout.IMAGE_EXTENSIONS.contains(
+                        name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

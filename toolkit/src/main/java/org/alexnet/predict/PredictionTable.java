@@ -32,9 +32,20 @@ public final class PredictionTable {
 
     /** An aligned table: one line per image and rank, an error line for unreadable images. */
     public String toTable() {
-        int width = Math.max(5, rows.stream().mapToInt(r -> r.file().getFileName().toString().length()).max().orElse(5));
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %4s  %5s  %-30s  %11s%n",
-                "image", "rank", "class", "name", "probability"));
+        int width = Math.max(
+                5,
+                rows.stream()
+                        .mapToInt(r -> r.file().getFileName().toString().length())
+                        .max()
+                        .orElse(5));
+        StringBuilder s = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-" + width + "s  %4s  %5s  %-30s  %11s%n",
+                "image",
+                "rank",
+                "class",
+                "name",
+                "probability"));
         for (Row r : rows) {
             String name = r.file().getFileName().toString();
             if (!r.ok()) {
@@ -42,8 +53,14 @@ public final class PredictionTable {
                 continue;
             }
             for (int k = 0; k < r.classes().length; k++) {
-                s.append(String.format(Locale.ROOT, "%-" + width + "s  %4d  %5d  %-30s  %11.4f%n",
-                        k == 0 ? name : "", k + 1, r.classes()[k], r.names()[k], r.probabilities()[k]));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "%-" + width + "s  %4d  %5d  %-30s  %11.4f%n",
+                        k == 0 ? name : "",
+                        k + 1,
+                        r.classes()[k],
+                        r.names()[k],
+                        r.probabilities()[k]));
             }
         }
         return s.toString();
@@ -59,8 +76,14 @@ public final class PredictionTable {
                 continue;
             }
             for (int k = 0; k < r.classes().length; k++) {
-                s.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%.6f,%n", file, k + 1, r.classes()[k],
-                        quote(r.names()[k]), r.probabilities()[k]));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "%s,%d,%d,%s,%.6f,%n",
+                        file,
+                        k + 1,
+                        r.classes()[k],
+                        quote(r.names()[k]),
+                        r.probabilities()[k]));
             }
         }
         return s.toString();

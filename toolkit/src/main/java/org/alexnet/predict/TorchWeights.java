@@ -34,13 +34,15 @@ public final class TorchWeights {
     /** The PyTorch name of DJL parameter {@code key} (e.g. "05conv2_weight") of a {@code spec} network. */
     public static String torchName(ModelSpec spec, String key) {
         if (spec.getVariant() == ModelSpec.Variant.LENET) {
-            throw new IllegalArgumentException("the PyTorch file is for AlexNet models; LeNet has no module in the docs");
+            throw new IllegalArgumentException(
+                    "the PyTorch file is for AlexNet models; LeNet has no module in the docs");
         }
         int cut = key.indexOf('_');
         String layer = LayerStack.layerName(key.substring(0, cut));
         String kind = key.substring(cut + 1);
         String module = spec.getVariant() == ModelSpec.Variant.ALEXNET_TORCHVISION
-                ? TorchvisionAlexNet.TORCH_NAMES.get(layer) : layer;
+                ? TorchvisionAlexNet.TORCH_NAMES.get(layer)
+                : layer;
         if (module == null) {
             throw new IllegalArgumentException("no PyTorch name for parameter " + key);
         }
@@ -88,8 +90,11 @@ public final class TorchWeights {
                 NDArray target = p.getValue().getArray();
                 if (a == null || !a.getShape().equals(target.getShape())) {
                     throw new IOException(file + " does not fit " + spec + ": " + name
-                            + (a == null ? " is missing" : " has shape " + a.getShape() + ", the model needs " + target.getShape())
-                            + "; names present: " + list.stream().map(NDArray::getName).limit(20).toList());
+                            + (a == null
+                                    ? " is missing"
+                                    : " has shape " + a.getShape() + ", the model needs " + target.getShape())
+                            + "; names present: "
+                            + list.stream().map(NDArray::getName).limit(20).toList());
                 }
                 target.set(FloatBuffer.wrap(a.toType(DataType.FLOAT32, false).toFloatArray()));
             }

@@ -28,8 +28,8 @@ import org.alexnet.model.ModelSpec;
 import org.alexnet.model.TorchvisionAlexNet;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.ImageNetData;
-import org.alexnet.train.RunState;
 import org.alexnet.train.Recipe;
+import org.alexnet.train.RunState;
 import org.alexnet.train.Training;
 
 /**
@@ -104,7 +104,8 @@ public final class TrainedModel implements AutoCloseable {
         if (ImageNetData.NAME.equals(state.datasetName())) {
             ImageNetData.Facts facts = state.imageNet();
             Path root = facts.root();
-            ImageNetLayout layout = root != null && Files.isDirectory(root) ? ImageNetLayout.read(root, spec.getClasses()) : null;
+            ImageNetLayout layout =
+                    root != null && Files.isDirectory(root) ? ImageNetLayout.read(root, spec.getClasses()) : null;
             if (statistics == null && facts.statisticsFile() != null && Files.exists(facts.statisticsFile())) {
                 statistics = facts.statisticsFile(); // the file the run was given
             }
@@ -113,13 +114,16 @@ public final class TrainedModel implements AutoCloseable {
                         + " (alexnet-statistics-*.bin) so predictions subtract the mean image it was trained with");
             }
             int scale = ImageNetData.scaleFor(resolution);
-            DatasetStatistics stats = statistics != null ? DatasetStatistics.read(statistics)
+            DatasetStatistics stats = statistics != null
+                    ? DatasetStatistics.read(statistics)
                     : ImageNetData.from(state, root).setLayout(layout).build().statistics(recipe);
             input = InputPipeline.meanImage(resolution, scale, stats.getMean(), facts.pixelScale());
             names = layout != null ? layout.getClassNames() : numbered(spec.getClasses());
         } else {
             input = InputPipeline.grey(resolution);
-            names = spec.getClasses() == FashionMnist.NUM_CLASSES ? FashionMnist.CLASS_NAMES : numbered(spec.getClasses());
+            names = spec.getClasses() == FashionMnist.NUM_CLASSES
+                    ? FashionMnist.CLASS_NAMES
+                    : numbered(spec.getClasses());
         }
         Model model = Checkpoint.loadModel(file, engine, null).model();
         return new TrainedModel(spec, model, input, names, file + " (epoch " + state.epoch() + ")");
@@ -129,7 +133,8 @@ public final class TrainedModel implements AutoCloseable {
      * A model in memory (e.g. just trained in a notebook) with its input processing and class names;
      * closing the result closes {@code model}.
      */
-    public static TrainedModel of(ModelSpec spec, Model model, InputPipeline input, List<String> classNames, String source) {
+    public static TrainedModel of(
+            ModelSpec spec, Model model, InputPipeline input, List<String> classNames, String source) {
         return new TrainedModel(spec, model, input, classNames, source);
     }
 
@@ -189,8 +194,8 @@ public final class TrainedModel implements AutoCloseable {
     private static Model newModel(ModelSpec spec, InputPipeline input, String engine) {
         Model model = Training.newModel(spec, engine, null);
         Block block = model.getBlock();
-        block.initialize(model.getNDManager(), DataType.FLOAT32,
-                new Shape(1).addAll(spec.inputShape(input.getResolution())));
+        block.initialize(
+                model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(spec.inputShape(input.getResolution())));
         return model;
     }
 
@@ -204,18 +209,26 @@ public final class TrainedModel implements AutoCloseable {
         List<String[]> synsets;
         try (InputStream in = TrainedModel.class.getResourceAsStream("imagenet-synsets.txt")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            synsets = text.lines().map(l -> new String[] {l.substring(0, l.indexOf(' ')),
-                l.substring(l.indexOf(' ') + 1).split(",")[0].trim()}).toList();
+            synsets = text.lines()
+                    .map(l -> new String[] {
+                        l.substring(0, l.indexOf(' ')),
+                        l.substring(l.indexOf(' ') + 1).split(",")[0].trim()
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         java.util.Map<String, Long> uses = synsets.stream()
                 .collect(java.util.stream.Collectors.groupingBy(s -> s[1], java.util.stream.Collectors.counting()));
-        return synsets.stream().map(s -> uses.get(s[1]) > 1 ? s[1] + " (" + s[0] + ")" : s[1]).toList();
+        return synsets.stream()
+                .map(s -> uses.get(s[1]) > 1 ? s[1] + " (" + s[0] + ")" : s[1])
+                .toList();
     }
 
     private static List<String> numbered(int classes) {
-        return java.util.stream.IntStream.range(0, classes).mapToObj(i -> "class " + i).toList();
+        return java.util.stream.IntStream.range(0, classes)
+                .mapToObj(i -> "class " + i)
+                .toList();
     }
 
     /** Class scores (logits) for a batch of inputs from {@link InputPipeline#load}; inference mode. */
@@ -231,7 +244,11 @@ public final class TrainedModel implements AutoCloseable {
     public float[] probabilities(Path image, boolean tenCrop) throws IOException {
         try (NDManager scope = model.getNDManager().newSubManager()) {
             NDArray x = input.load(scope, image, tenCrop && input.hasTenCrop());
-            return scores(x).softmax(1).mean(new int[] {0}).toType(DataType.FLOAT32, false).toFloatArray();
+            return scores(x)
+                    .softmax(1)
+                    .mean(new int[] {0})
+                    .toType(DataType.FLOAT32, false)
+                    .toFloatArray();
         }
     }
 
@@ -240,7 +257,8 @@ public final class TrainedModel implements AutoCloseable {
         try (NDManager scope = model.getNDManager().newSubManager()) {
             NDArray x = input.load(scope, image, false);
             return LayerFeatures.forwardTo((LayerStack) model.getBlock(), x, layer)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
+                    .toType(DataType.FLOAT32, false)
+                    .toFloatArray();
         }
     }
 

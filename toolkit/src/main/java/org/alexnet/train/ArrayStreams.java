@@ -47,7 +47,8 @@ final class ArrayStreams {
         ByteBuffer data = array.toByteBuffer(true);
         try {
             if (data.order() != ByteOrder.nativeOrder()) {
-                throw new IllegalStateException("engine returned a " + data.order() + " buffer on a " + ByteOrder.nativeOrder() + " machine");
+                throw new IllegalStateException(
+                        "engine returned a " + data.order() + " buffer on a " + ByteOrder.nativeOrder() + " machine");
             }
             byte[] copy = new byte[Math.min(data.remaining(), CHUNK_BYTES)];
             while (data.hasRemaining()) {
@@ -95,7 +96,8 @@ final class ArrayStreams {
         try {
             type = DataType.valueOf(typeName);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint holds an array of unknown type " + typeName + ": it is damaged or from another program");
+            throw new CheckpointException("checkpoint holds an array of unknown type " + typeName
+                    + ": it is damaged or from another program");
         }
         byte order = in.readByte();
         char expected = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? '<' : '>';

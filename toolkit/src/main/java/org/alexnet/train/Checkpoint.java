@@ -72,7 +72,8 @@ public final class Checkpoint {
         /** Loads the parameters into {@code block} and the optimiser state into {@code optimizer}. */
         public void restore(Block block, PaperSgd optimizer, NDManager manager, ParameterNames names)
                 throws IOException {
-            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            try (DataInputStream in =
+                    new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
                 in.skipNBytes(binaryOffset);
                 var parameters = block.getParameters();
                 int count = in.readInt();
@@ -85,8 +86,8 @@ public final class Checkpoint {
                     String name = in.readUTF();
                     if (!name.equals(p.getKey())) {
                         throw new CheckpointException(
-                                "checkpoint does not fit this model: it holds " + name + " where the model has " + p.getKey()
-                                        + "; use the same model options as the run that wrote it");
+                                "checkpoint does not fit this model: it holds " + name + " where the model has "
+                                        + p.getKey() + "; use the same model options as the run that wrote it");
                     }
                     ArrayStreams.readInto(in, p.getValue().getArray(), name);
                 }
@@ -306,32 +307,49 @@ public final class Checkpoint {
                 // Checkpoints written before a fact was recorded had the defaults of that time.
                 String root = meta.getProperty(DATA_ROOT);
                 String statistics = meta.getProperty(STATISTICS_FILE);
-                data = new ImageNetData.Facts(root == null ? null : Path.of(root),
-                        Boolean.parseBoolean(meta.getProperty(LIGHTING, Boolean.toString(ImageNetData.DEFAULT_LIGHTING))),
-                        meta.getProperty(PIXEL_SCALE) == null ? ImageNetData.DEFAULT_PIXEL_SCALE
+                data = new ImageNetData.Facts(
+                        root == null ? null : Path.of(root),
+                        Boolean.parseBoolean(
+                                meta.getProperty(LIGHTING, Boolean.toString(ImageNetData.DEFAULT_LIGHTING))),
+                        meta.getProperty(PIXEL_SCALE) == null
+                                ? ImageNetData.DEFAULT_PIXEL_SCALE
                                 : Float.parseFloat(meta.getProperty(PIXEL_SCALE)),
                         statistics == null ? null : Path.of(statistics),
-                        meta.getProperty(STATISTICS_IMAGES) == null ? ImageNetData.DEFAULT_STATISTICS_IMAGES
+                        meta.getProperty(STATISTICS_IMAGES) == null
+                                ? ImageNetData.DEFAULT_STATISTICS_IMAGES
                                 : Integer.parseInt(meta.getProperty(STATISTICS_IMAGES)),
                         spec.getClasses());
             }
             Recipe recipe = Recipe.fromProperties(withPrefix(p, RECIPE));
             LearningRateSchedule.State lr = new LearningRateSchedule.State(
                     Float.parseFloat(p.getProperty(LR + "current")), Double.parseDouble(p.getProperty(LR + "best")),
-                    Integer.parseInt(p.getProperty(LR + "epochsSinceBest")), Integer.parseInt(p.getProperty(LR + "drops")));
-            RunState.PartialEpoch partial = p.getProperty(PARTIAL + "epoch") == null ? null
-                    : new RunState.PartialEpoch(Integer.parseInt(p.getProperty(PARTIAL + "epoch")),
+                    Integer.parseInt(p.getProperty(LR + "epochsSinceBest")),
+                            Integer.parseInt(p.getProperty(LR + "drops")));
+            RunState.PartialEpoch partial = p.getProperty(PARTIAL + "epoch") == null
+                    ? null
+                    : new RunState.PartialEpoch(
+                            Integer.parseInt(p.getProperty(PARTIAL + "epoch")),
                             Integer.parseInt(p.getProperty(PARTIAL + "batches")),
                             Double.parseDouble(p.getProperty(PARTIAL + "loss_sum")),
                             Long.parseLong(p.getProperty(PARTIAL + "correct")),
                             Long.parseLong(p.getProperty(PARTIAL + "seen")),
                             Double.parseDouble(p.getProperty(PARTIAL + "seconds")));
-            return new RunState(spec, recipe, Integer.parseInt(p.getProperty(EPOCH)), History.fromCsv(p.getProperty(HISTORY)),
-                    lr, partial, dataset, data, CROP_FLIP.equals(meta.getProperty(AUGMENTATION)),
+            return new RunState(
+                    spec,
+                    recipe,
+                    Integer.parseInt(p.getProperty(EPOCH)),
+                    History.fromCsv(p.getProperty(HISTORY)),
+                    lr,
+                    partial,
+                    dataset,
+                    data,
+                    CROP_FLIP.equals(meta.getProperty(AUGMENTATION)),
                     p.getProperty(ENGINE, ""));
         } catch (RuntimeException e) {
-            throw new CheckpointException(file + " does not describe a run this toolkit can read (" + e.getMessage()
-                    + "): train again, or use the toolkit version that wrote it", e);
+            throw new CheckpointException(
+                    file + " does not describe a run this toolkit can read (" + e.getMessage()
+                            + "): train again, or use the toolkit version that wrote it",
+                    e);
         }
     }
 
@@ -356,8 +374,8 @@ public final class Checkpoint {
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads " + VERSION
-                        + ": evaluate or resume it with the toolkit version that wrote it, or train again");
+                throw new CheckpointException(file + " has format version " + version + ", this toolkit reads "
+                        + VERSION + ": evaluate or resume it with the toolkit version that wrote it, or train again");
             }
             int n = in.readInt();
             if (n < 0 || n > Files.size(file)) {
@@ -369,7 +387,8 @@ public final class Checkpoint {
             p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
             return new PropertiesBlock(p, props.length);
         } catch (NoSuchFileException e) {
-            throw new CheckpointException("no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
+            throw new CheckpointException(
+                    "no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
         } catch (java.io.EOFException e) {
             throw new CheckpointException(file + " is truncated or damaged: delete it and start again");
         }

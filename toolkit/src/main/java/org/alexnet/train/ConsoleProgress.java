@@ -36,8 +36,16 @@ public final class ConsoleProgress implements ProgressListener {
         String line = String.format(
                 Locale.ROOT,
                 "epoch %d/%d %s %d/%d loss %.4f acc %.3f %.1f img/s lr %.2g ETA %s",
-                p.epoch(), p.epochs(), bar(p.batch(), p.batches()), p.batch(), p.batches(), p.loss(),
-                p.accuracy(), p.imagesPerSecond(), p.learningRate(), formatSeconds(p.etaSeconds()));
+                p.epoch(),
+                p.epochs(),
+                bar(p.batch(), p.batches()),
+                p.batch(),
+                p.batches(),
+                p.loss(),
+                p.accuracy(),
+                p.imagesPerSecond(),
+                p.learningRate(),
+                formatSeconds(p.etaSeconds()));
         if (interactive) {
             out.print("\r" + line + "   ");
             out.flush();
@@ -59,9 +67,14 @@ public final class ConsoleProgress implements ProgressListener {
         out.printf(
                 Locale.ROOT,
                 "epoch %d: train loss %.4f, train acc %.4f, test acc %.4f%s, %.1f img/s, lr %.3g, %s%n",
-                r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationAccuracy(),
+                r.epoch(),
+                r.trainLoss(),
+                r.trainAccuracy(),
+                r.validationAccuracy(),
                 Double.isNaN(r.validationTop5()) ? "" : String.format(Locale.ROOT, " (top-5 %.4f)", r.validationTop5()),
-                r.imagesPerSecond(), r.learningRate(), formatSeconds(r.seconds()));
+                r.imagesPerSecond(),
+                r.learningRate(),
+                formatSeconds(r.seconds()));
         if (lrDropped) {
             out.println("validation accuracy stopped improving: learning rate divided");
         }

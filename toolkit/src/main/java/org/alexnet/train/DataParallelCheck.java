@@ -71,8 +71,15 @@ public final class DataParallelCheck {
                         for (int i = 0; i < batch; i++) {
                             labels[i] = random.nextInt(10);
                         }
-                        Batch whole = new Batch(m, new NDList(m.create(pixels, input)), new NDList(m.create(labels)),
-                                batch, Batchifier.STACK, Batchifier.STACK, s, steps);
+                        Batch whole = new Batch(
+                                m,
+                                new NDList(m.create(pixels, input)),
+                                new NDList(m.create(labels)),
+                                batch,
+                                Batchifier.STACK,
+                                Batchifier.STACK,
+                                s,
+                                steps);
                         // The training loop's own step: the same split, forward, loss and backward.
                         NDArray lossSum = Training.trainBatch(trainer, whole)[0];
                         trainer.step();
@@ -94,10 +101,15 @@ public final class DataParallelCheck {
     }
 
     /** The command line; the batch and resolution default to {@link #PRESET}'s. */
-    @Command(name = "DataParallelCheck", sortOptions = false,
+    @Command(
+            name = "DataParallelCheck",
+            sortOptions = false,
             description = "compares training on one GPU with training on all of them, batch by batch")
     static final class Options {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "show this help")
         boolean help;
 
         @Option(names = "--engine", paramLabel = "NAME", description = "the engine (default: the toolkit's rule)")
@@ -109,7 +121,10 @@ public final class DataParallelCheck {
         @Option(names = "--batch", paramLabel = "N", description = "batch size (default: ${DEFAULT-VALUE})")
         int batch = PRESET.recipe().getBatchSize();
 
-        @Option(names = "--resolution", paramLabel = "N", description = "input side in pixels (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--resolution",
+                paramLabel = "N",
+                description = "input side in pixels (default: ${DEFAULT-VALUE})")
         int resolution = PRESET.recipe().getResolution();
     }
 
@@ -136,8 +151,8 @@ public final class DataParallelCheck {
         choice.notes().forEach(n -> System.out.println("note: " + n));
         Device[] all = choice.devices();
         if (all.length < 2 || !all[0].isGpu()) {
-            System.out.println("data-parallel check: skipped, " + choice.engine().getEngineName() + " sees "
-                    + Arrays.toString(all) + " (needs two or more GPUs)");
+            System.out.println("data-parallel check: skipped, "
+                    + choice.engine().getEngineName() + " sees " + Arrays.toString(all) + " (needs two or more GPUs)");
             System.exit(0);
         }
         Engine engine = choice.engine();
@@ -146,19 +161,38 @@ public final class DataParallelCheck {
         long t1 = System.nanoTime();
         double[] many = losses(engine, all, steps, batch, resolution, 42);
         long t2 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "data-parallel check: %s, d2l network without dropout, batch %d at %d px, %d steps%n",
-                Engines.describe(engine), batch, resolution, steps);
-        System.out.printf(Locale.ROOT, "%5s %12s %12s %10s%n", "step", "loss 1 GPU", "loss " + all.length + " GPUs", "rel diff");
+        System.out.printf(
+                Locale.ROOT,
+                "data-parallel check: %s, d2l network without dropout, batch %d at %d px, %d steps%n",
+                Engines.describe(engine),
+                batch,
+                resolution,
+                steps);
+        System.out.printf(
+                Locale.ROOT, "%5s %12s %12s %10s%n", "step", "loss 1 GPU", "loss " + all.length + " GPUs", "rel diff");
         for (int s = 0; s < steps; s++) {
-            System.out.printf(Locale.ROOT, "%5d %12.6f %12.6f %10.2e%n", s + 1, one[s], many[s],
+            System.out.printf(
+                    Locale.ROOT,
+                    "%5d %12.6f %12.6f %10.2e%n",
+                    s + 1,
+                    one[s],
+                    many[s],
                     Math.abs(one[s] - many[s]) / Math.abs(one[s]));
         }
         double diff = maxRelativeDifference(one, many);
         // Throughput includes the first (warm-up) steps and the host-side batch making: a rough figure.
-        System.out.printf(Locale.ROOT, "throughput: 1 GPU %.0f img/s, %d GPUs %.0f img/s (including warm-up)%n",
-                steps * batch / ((t1 - t0) / 1e9), all.length, steps * batch / ((t2 - t1) / 1e9));
+        System.out.printf(
+                Locale.ROOT,
+                "throughput: 1 GPU %.0f img/s, %d GPUs %.0f img/s (including warm-up)%n",
+                steps * batch / ((t1 - t0) / 1e9),
+                all.length,
+                steps * batch / ((t2 - t1) / 1e9));
         boolean ok = diff <= TOLERANCE;
-        System.out.printf(Locale.ROOT, "max relative loss difference %.2e (tolerance %.0e): %s%n", diff, TOLERANCE,
+        System.out.printf(
+                Locale.ROOT,
+                "max relative loss difference %.2e (tolerance %.0e): %s%n",
+                diff,
+                TOLERANCE,
                 ok ? "OK" : "FAILED");
         System.exit(ok ? 0 : 1);
     }

@@ -80,7 +80,11 @@ public final class FashionMnistData implements TrainingData {
 
     @Override
     public FashionMnist trainingSet(Recipe recipe, EpochShuffleSampler sampler) throws IOException, TranslateException {
-        return dataset(recipe, Dataset.Usage.TRAIN, recipe.getTrainSubset(), sampler,
+        return dataset(
+                recipe,
+                Dataset.Usage.TRAIN,
+                recipe.getTrainSubset(),
+                sampler,
                 augment ? FashionMnist.Crops.RANDOM : FashionMnist.Crops.NONE);
     }
 
@@ -95,15 +99,17 @@ public final class FashionMnistData implements TrainingData {
      * centre patch, or the ten patches when {@code tenPatches} (ten rows per image).
      */
     public FashionMnist testSet(Recipe recipe, boolean tenPatches) throws IOException, TranslateException {
-        FashionMnist.Crops crops = !augment ? FashionMnist.Crops.NONE
-                : tenPatches ? FashionMnist.Crops.TEN : FashionMnist.Crops.CENTRE;
+        FashionMnist.Crops crops =
+                !augment ? FashionMnist.Crops.NONE : tenPatches ? FashionMnist.Crops.TEN : FashionMnist.Crops.CENTRE;
         // Ten rows per image: a tenth of the images per batch keeps the batches' memory as in training.
         int batch = crops == FashionMnist.Crops.TEN ? Math.max(1, recipe.getBatchSize() / 10) : recipe.getBatchSize();
-        return dataset(recipe, Dataset.Usage.TEST, recipe.getTestSubset(), EpochShuffleSampler.sequential(batch), crops);
+        return dataset(
+                recipe, Dataset.Usage.TEST, recipe.getTestSubset(), EpochShuffleSampler.sequential(batch), crops);
     }
 
-    private FashionMnist dataset(Recipe recipe, Dataset.Usage usage, int subset, Sampler sampler,
-            FashionMnist.Crops crops) throws IOException, TranslateException {
+    private FashionMnist dataset(
+            Recipe recipe, Dataset.Usage usage, int subset, Sampler sampler, FashionMnist.Crops crops)
+            throws IOException, TranslateException {
         FashionMnist.Builder b = FashionMnist.builder()
                 .optUsage(usage)
                 .optResolution(recipe.getResolution())

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,7 +53,8 @@ public final class History {
     public synchronized Table toTable() {
         Table t = Table.create("history");
         t.addColumns(
-                IntColumn.create("epoch", records.stream().mapToInt(EpochRecord::epoch).toArray()),
+                IntColumn.create(
+                        "epoch", records.stream().mapToInt(EpochRecord::epoch).toArray()),
                 column("train_loss", EpochRecord::trainLoss, 4),
                 column("train_accuracy", EpochRecord::trainAccuracy, 4),
                 column("val_accuracy", EpochRecord::validationAccuracy, 4),
@@ -67,7 +68,8 @@ public final class History {
     /** A column printed with {@code decimals} decimals, or up to 8 significant ones (for learning rates) when negative. */
     private DoubleColumn column(String name, java.util.function.ToDoubleFunction<EpochRecord> value, int decimals) {
         DoubleColumn c = DoubleColumn.create(name, records.stream().mapToDouble(value));
-        DecimalFormat format = new DecimalFormat(decimals < 0 ? "0.########" : "0." + "0".repeat(decimals),
+        DecimalFormat format = new DecimalFormat(
+                decimals < 0 ? "0.########" : "0." + "0".repeat(decimals),
                 DecimalFormatSymbols.getInstance(Locale.ROOT));
         c.setPrintFormatter(new NumberColumnFormatter(format, "NaN"));
         return c;
@@ -80,8 +82,14 @@ public final class History {
             sb.append(String.format(
                     Locale.ROOT,
                     "%d,%s,%s,%s,%s,%s,%s,%s%n",
-                    r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationAccuracy(), r.validationTop5(),
-                    r.imagesPerSecond(), r.learningRate(), r.seconds()));
+                    r.epoch(),
+                    r.trainLoss(),
+                    r.trainAccuracy(),
+                    r.validationAccuracy(),
+                    r.validationTop5(),
+                    r.imagesPerSecond(),
+                    r.learningRate(),
+                    r.seconds()));
         }
         return sb.toString();
     }
@@ -106,9 +114,14 @@ public final class History {
                 }
                 String[] f = line.split(",");
                 h.add(new EpochRecord(
-                        Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+                        Integer.parseInt(f[0]),
+                        Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4]),
+                        Double.parseDouble(f[5]),
+                        Double.parseDouble(f[6]),
+                        Double.parseDouble(f[7])));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

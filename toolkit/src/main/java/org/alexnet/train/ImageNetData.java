@@ -87,8 +87,8 @@ public final class ImageNetData implements TrainingData {
      * @param statisticsImages how many training images the statistics were computed from (0 = all)
      * @param classes how many classes (the first ones, sorted by wnid) the run used
      */
-    public record Facts(Path root, boolean lighting, float pixelScale, Path statisticsFile, int statisticsImages,
-            int classes) {
+    public record Facts(
+            Path root, boolean lighting, float pixelScale, Path statisticsFile, int statisticsImages, int classes) {
 
         /**
          * {@code override} if given, else the recorded folder.
@@ -171,8 +171,12 @@ public final class ImageNetData implements TrainingData {
 
     /** What checkpoints record about these data. */
     public Facts facts() {
-        return new Facts(layout.getRoot().toAbsolutePath().normalize(), lighting, pixelScale,
-                statisticsFile == null ? null : statisticsFile.toAbsolutePath().normalize(), statisticsImages,
+        return new Facts(
+                layout.getRoot().toAbsolutePath().normalize(),
+                lighting,
+                pixelScale,
+                statisticsFile == null ? null : statisticsFile.toAbsolutePath().normalize(),
+                statisticsImages,
                 layout.getClassCount());
     }
 
@@ -189,8 +193,12 @@ public final class ImageNetData implements TrainingData {
         if (f == null) {
             throw new IllegalArgumentException("the run trained on " + state.datasetName() + ", not " + NAME);
         }
-        return builder().setRoot(f.rootOr(root)).optMaxClasses(f.classes()).optLighting(f.lighting())
-                .optPixelScale(f.pixelScale()).optStatisticsFile(f.statisticsFile())
+        return builder()
+                .setRoot(f.rootOr(root))
+                .optMaxClasses(f.classes())
+                .optLighting(f.lighting())
+                .optPixelScale(f.pixelScale())
+                .optStatisticsFile(f.statisticsFile())
                 .optStatisticsImages(f.statisticsImages());
     }
 
@@ -202,10 +210,10 @@ public final class ImageNetData implements TrainingData {
     public synchronized DatasetStatistics statistics(Recipe recipe) throws IOException {
         int scale = scaleFor(recipe.getResolution());
         if (statistics == null || statisticsScale != scale) {
-            try (ImageNet plain = dataset(recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0,
-                    EpochShuffleSampler.sequential(1), false)) {
-                statistics = DatasetStatistics.loadOrCompute(statisticsPath(scale), plain, statisticsImages,
-                        recipe.getSeed(), reporter);
+            try (ImageNet plain = dataset(
+                    recipe, Dataset.Usage.TRAIN, ImageNet.Mode.CENTER, 0, EpochShuffleSampler.sequential(1), false)) {
+                statistics = DatasetStatistics.loadOrCompute(
+                        statisticsPath(scale), plain, statisticsImages, recipe.getSeed(), reporter);
             }
             statisticsScale = scale;
         }
@@ -220,7 +228,8 @@ public final class ImageNetData implements TrainingData {
         if (Files.isWritable(layout.getRoot())) {
             return layout.getRoot().resolve(name);
         }
-        String key = Integer.toHexString(layout.getRoot().toAbsolutePath().normalize().toString().hashCode());
+        String key = Integer.toHexString(
+                layout.getRoot().toAbsolutePath().normalize().toString().hashCode());
         return Path.of(System.getProperty("user.home"), ".cache", "alexnet", key + "-" + name);
     }
 
@@ -239,8 +248,13 @@ public final class ImageNetData implements TrainingData {
     /** The validation split as centre crops or ten crops, in file order. */
     public ImageNet validationSet(Recipe recipe, ImageNet.Mode mode) throws IOException {
         int batch = mode == ImageNet.Mode.TEN_CROP ? Math.max(1, recipe.getBatchSize() / 10) : recipe.getBatchSize();
-        return dataset(recipe, Dataset.Usage.VALIDATION, mode, recipe.getTestSubset(),
-                EpochShuffleSampler.sequential(batch), true);
+        return dataset(
+                recipe,
+                Dataset.Usage.VALIDATION,
+                mode,
+                recipe.getTestSubset(),
+                EpochShuffleSampler.sequential(batch),
+                true);
     }
 
     @Override
@@ -249,12 +263,21 @@ public final class ImageNetData implements TrainingData {
         return skipped > 0 ? List.of(skipped + " unreadable training images were skipped") : List.of();
     }
 
-    private ImageNet dataset(Recipe recipe, Dataset.Usage usage, ImageNet.Mode mode, int subset, Sampler sampler,
-            boolean withStatistics) throws IOException {
+    private ImageNet dataset(
+            Recipe recipe, Dataset.Usage usage, ImageNet.Mode mode, int subset, Sampler sampler, boolean withStatistics)
+            throws IOException {
         int crop = recipe.getResolution();
-        ImageNet.Builder b = ImageNet.builder().setLayout(layout).optUsage(usage).optMode(mode)
-                .optSizes(scaleFor(crop), crop).optSeed(recipe.getSeed()).optSubset(subset).optThreads(threads)
-                .optPixelScale(pixelScale).optReporter(reporter).setSampling(sampler);
+        ImageNet.Builder b = ImageNet.builder()
+                .setLayout(layout)
+                .optUsage(usage)
+                .optMode(mode)
+                .optSizes(scaleFor(crop), crop)
+                .optSeed(recipe.getSeed())
+                .optSubset(subset)
+                .optThreads(threads)
+                .optPixelScale(pixelScale)
+                .optReporter(reporter)
+                .setSampling(sampler);
         if (withStatistics) {
             b.optStatistics(statistics(recipe), lighting);
         }
@@ -265,8 +288,8 @@ public final class ImageNetData implements TrainingData {
     public Evaluation evaluate(Model model, Recipe recipe, ImageNet.Mode mode) throws IOException, TranslateException {
         try (ImageNet val = validationSet(recipe, mode)) {
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-            return Evaluation.run(x -> model.getBlock().forward(ps, x, false), val, model.getNDManager(),
-                    layout.getClassCount());
+            return Evaluation.run(
+                    x -> model.getBlock().forward(ps, x, false), val, model.getNDManager(), layout.getClassCount());
         }
     }
 
@@ -277,7 +300,8 @@ public final class ImageNetData implements TrainingData {
         if (!Files.exists(csv)) {
             s.append("epoch,crops,images,top1,top5\n");
         }
-        s.append(String.format(Locale.ROOT, "%d,%s,%d,%.6f,%.6f%n", epoch, crops, e.getCount(), e.getTop1(), e.getTop5()));
+        s.append(String.format(
+                Locale.ROOT, "%d,%s,%d,%.6f,%.6f%n", epoch, crops, e.getCount(), e.getTop1(), e.getTop5()));
         Files.createDirectories(outputDir);
         Files.writeString(csv, s, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

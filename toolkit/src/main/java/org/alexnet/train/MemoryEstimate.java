@@ -35,7 +35,8 @@ public final class MemoryEstimate {
     /** Counts parameters and activations of {@code spec}'s network at {@code resolution} without allocating. */
     public static MemoryEstimate of(ModelSpec spec, int resolution) {
         if (resolution > MAX_RESOLUTION) {
-            throw new IllegalArgumentException("--resolution must be at most " + MAX_RESOLUTION + ", got " + resolution);
+            throw new IllegalArgumentException(
+                    "--resolution must be at most " + MAX_RESOLUTION + ", got " + resolution);
         }
         Block block = spec.build();
         long[] totals = new long[2];
@@ -59,7 +60,9 @@ public final class MemoryEstimate {
         } else if (block instanceof Convolution) {
             Convolution c = (Convolution) block;
             long inChannels = input.get(1);
-            totals[0] += c.getFilters() * (inChannels / c.getGroups()) * c.getKernelShape().size()
+            totals[0] += c.getFilters()
+                            * (inChannels / c.getGroups())
+                            * c.getKernelShape().size()
                     + (c.isIncludeBias() ? c.getFilters() : 0);
         }
         totals[1] += out.size() / Math.max(1, out.get(0));
@@ -87,7 +90,8 @@ public final class MemoryEstimate {
         long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         try {
-            String limit = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/fs/cgroup/memory.max")).strip();
+            String limit = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/fs/cgroup/memory.max"))
+                    .strip();
             if (!limit.equals("max")) {
                 physical = Math.min(physical, Long.parseLong(limit));
             }
@@ -121,10 +125,16 @@ public final class MemoryEstimate {
                 }
             }
         }
-        String fits = low > 0 ? "; the largest that fits is --resolution " + low + " at batch " + batch
-                : "; lower --batch";
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
+        String fits =
+                low > 0 ? "; the largest that fits is --resolution " + low + " at batch " + batch : "; lower --batch";
+        throw new IllegalArgumentException(String.format(
+                Locale.ROOT,
                 "--resolution %d at batch %d needs about %.1f GB (%,d parameters), more than the %.1f GB this machine can give a run%s",
-                resolution, batch, need / 1e9, of(spec, resolution).getParameters(), limitBytes / 1e9, fits));
+                resolution,
+                batch,
+                need / 1e9,
+                of(spec, resolution).getParameters(),
+                limitBytes / 1e9,
+                fits));
     }
 }

@@ -117,8 +117,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
     }
 
     /** Reads what {@link #saveState} wrote; the buffers are copied to other devices on first use. */
-    public void loadState(DataInputStream in, NDManager manager, Function<String, String> nameToId)
-            throws IOException {
+    public void loadState(DataInputStream in, NDManager manager, Function<String, String> nameToId) throws IOException {
         close();
         boolean flip = stateSign(manager.getEngine()) < 0;
         int n = in.readInt();
@@ -184,11 +183,20 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
                 NDArray w = m.create(new float[] {0f});
                 w.setRequiresGradient(true);
                 NDArray v = m.create(new float[] {0f});
-                w.getNDArrayInternal().sgdUpdate(
-                        new NDList(w, m.create(new float[] {1f}), v), new NDList(w), 1f, 0f, 1f, -1f, 0.5f, true);
+                w.getNDArrayInternal()
+                        .sgdUpdate(
+                                new NDList(w, m.create(new float[] {1f}), v),
+                                new NDList(w),
+                                1f,
+                                0f,
+                                1f,
+                                -1f,
+                                0.5f,
+                                true);
                 float state = v.getFloat();
                 if (state != -1f && state != 1f) {
-                    throw new IllegalStateException(name + "'s fused SGD update is not the paper's rule (state " + state + ")");
+                    throw new IllegalStateException(
+                            name + "'s fused SGD update is not the paper's rule (state " + state + ")");
                 }
                 return -state;
             }

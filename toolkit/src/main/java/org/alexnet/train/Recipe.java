@@ -217,7 +217,12 @@ public record Recipe(
         String sched;
         switch (schedule) {
             case PLATEAU:
-                sched = String.format(Locale.ROOT, "/%s on plateau (patience %d, at most %d times)", num(lrDivisor), patience, maxLrDrops);
+                sched = String.format(
+                        Locale.ROOT,
+                        "/%s on plateau (patience %d, at most %d times)",
+                        num(lrDivisor),
+                        patience,
+                        maxLrDrops);
                 break;
             case STEP:
                 sched = String.format(Locale.ROOT, "/%s every %d epochs", num(lrDivisor), stepEpochs);
@@ -228,7 +233,13 @@ public record Recipe(
         return String.format(
                 Locale.ROOT,
                 "SGD lr %s %s, momentum %s, weight decay %s, batch %d, %d epochs, %d px%s%s, seed %d",
-                num(learningRate), sched, num(momentum), num(weightDecay), batchSize, epochs, resolution,
+                num(learningRate),
+                sched,
+                num(momentum),
+                num(weightDecay),
+                batchSize,
+                epochs,
+                resolution,
                 trainSubset > 0 ? ", " + trainSubset + " training images" : "",
                 testSubset > 0 ? ", " + testSubset + " test images" : "",
                 seed);
@@ -258,7 +269,8 @@ public record Recipe(
      * checked by {@link #build()}.
      */
     public static final class Builder {
-        private final Object[] values = {90, 128, 0.01f, 0.9f, 0.0005f, Schedule.PLATEAU, 10f, 3, 5, 30, 224, 0, 0, 42L};
+        private final Object[] values = {90, 128, 0.01f, 0.9f, 0.0005f, Schedule.PLATEAU, 10f, 3, 5, 30, 224, 0, 0, 42L
+        };
 
         private Builder set(String name, Object value) {
             for (int i = 0; i < FIELDS.length; i++) {
@@ -328,7 +340,8 @@ public record Recipe(
 
         /** The recipe; throws IllegalArgumentException with a one-line reason when a value is out of range. */
         public Recipe build() {
-            Class<?>[] types = Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            Class<?>[] types =
+                    Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new);
             try {
                 return Recipe.class.getDeclaredConstructor(types).newInstance(values);
             } catch (java.lang.reflect.InvocationTargetException e) {

@@ -46,7 +46,12 @@ public final class RunFolder implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         /** What stands in the way. */
-        public enum Reason { NOT_A_FOLDER, NOT_WRITABLE, IN_USE, HOLDS_A_RUN }
+        public enum Reason {
+            NOT_A_FOLDER,
+            NOT_WRITABLE,
+            IN_USE,
+            HOLDS_A_RUN
+        }
 
         private final Reason reason;
 
@@ -81,20 +86,22 @@ public final class RunFolder implements AutoCloseable {
      */
     public static RunFolder claim(Path dir, Mode mode) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new RefusedException(RefusedException.Reason.NOT_A_FOLDER,
-                    dir + " is a file, not a folder: choose another --output");
+            throw new RefusedException(
+                    RefusedException.Reason.NOT_A_FOLDER, dir + " is a file, not a folder: choose another --output");
         }
         FileChannel channel;
         boolean created = !Files.exists(dir);
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
-            throw new RefusedException(RefusedException.Reason.NOT_A_FOLDER,
+            throw new RefusedException(
+                    RefusedException.Reason.NOT_A_FOLDER,
                     "cannot create " + dir + ": " + e.getFile() + " is a file; choose another --output");
         } catch (FileSystemException e) {
-            throw new RefusedException(RefusedException.Reason.NOT_WRITABLE,
+            throw new RefusedException(
+                    RefusedException.Reason.NOT_WRITABLE,
                     "cannot write in " + dir + " (" + reason(e) + "): choose another --output");
         }
         FileLock lock;
@@ -106,8 +113,10 @@ public final class RunFolder implements AutoCloseable {
         if (lock == null) {
             String holder = holder(channel);
             channel.close();
-            throw new RefusedException(RefusedException.Reason.IN_USE, dir + " is in use by another alexnet run"
-                    + holder + ": wait for it to end, or choose another --output");
+            throw new RefusedException(
+                    RefusedException.Reason.IN_USE,
+                    dir + " is in use by another alexnet run" + holder
+                            + ": wait for it to end, or choose another --output");
         }
         RunFolder folder = new RunFolder(dir, channel, lock, new ArrayList<>());
         folder.created = created;
@@ -115,15 +124,19 @@ public final class RunFolder implements AutoCloseable {
             folder.writePid();
             List<Path> results = folder.results();
             if (mode == Mode.NEW && !results.isEmpty()) {
-                throw new RefusedException(RefusedException.Reason.HOLDS_A_RUN, dir + " already holds a run ("
-                        + describe(results) + "): continue it with --resume, replace it with --overwrite,"
-                        + " or choose another --output");
+                throw new RefusedException(
+                        RefusedException.Reason.HOLDS_A_RUN,
+                        dir + " already holds a run ("
+                                + describe(results) + "): continue it with --resume, replace it with --overwrite,"
+                                + " or choose another --output");
             }
             if (mode == Mode.RESUME && !results.isEmpty() && !Files.exists(dir.resolve(Checkpoint.LAST))) {
                 // Resuming would start afresh here and replace history.csv and best.ckpt.
-                throw new RefusedException(RefusedException.Reason.HOLDS_A_RUN, dir + " holds a run ("
-                        + describe(results) + ") but no " + Checkpoint.LAST + " to resume from: start it again"
-                        + " with --overwrite, or choose another --output");
+                throw new RefusedException(
+                        RefusedException.Reason.HOLDS_A_RUN,
+                        dir + " holds a run ("
+                                + describe(results) + ") but no " + Checkpoint.LAST + " to resume from: start it again"
+                                + " with --overwrite, or choose another --output");
             }
             if (mode == Mode.OVERWRITE && !results.isEmpty()) {
                 for (Path p : results) {
@@ -190,9 +203,13 @@ public final class RunFolder implements AutoCloseable {
             }
         }
         if (count > 0) {
-            notes.add(String.format(java.util.Locale.ROOT,
+            notes.add(String.format(
+                    java.util.Locale.ROOT,
                     "removed %d temporary file%s (%.1f MB) left in %s by an interrupted write",
-                    count, count == 1 ? "" : "s", bytes / 1e6, dir));
+                    count,
+                    count == 1 ? "" : "s",
+                    bytes / 1e6,
+                    dir));
         }
     }
 
@@ -213,8 +230,11 @@ public final class RunFolder implements AutoCloseable {
     }
 
     private static String reason(FileSystemException e) {
-        return e.getReason() != null ? e.getReason()
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+        return e.getReason() != null
+                ? e.getReason()
+                : e instanceof java.nio.file.AccessDeniedException
+                        ? "permission denied"
+                        : e.getClass().getSimpleName();
     }
 
     /** Releases the lock; a folder this claim created and no run wrote to is removed again. */

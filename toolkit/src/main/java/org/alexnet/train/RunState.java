@@ -77,7 +77,8 @@ public record RunState(
         Change c = frozenChange(spec, recipe);
         if (c != null) {
             throw new IllegalArgumentException("cannot resume with " + c.setting() + " " + c.asked() + ": the run has "
-                    + c.saved() + " and only " + String.join(", ", RESUMABLE.stream().sorted().toList())
+                    + c.saved() + " and only "
+                    + String.join(", ", RESUMABLE.stream().sorted().toList())
                     + " may change; start a new run to change it");
         }
     }

@@ -24,18 +24,20 @@ public final class StopSignal implements AutoCloseable {
      */
     public static StopSignal onInterrupt(long maxWaitSeconds) {
         StopSignal signal = new StopSignal();
-        signal.hook = new Thread(() -> {
-            signal.request();
-            // Read after request(): begin() sets running before it reads requested, so one of the two
-            // sides always sees the other.
-            if (signal.running) {
-                try {
-                    signal.awaitFinished(maxWaitSeconds, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "alexnet-stop-on-interrupt");
+        signal.hook = new Thread(
+                () -> {
+                    signal.request();
+                    // Read after request(): begin() sets running before it reads requested, so one of the two
+                    // sides always sees the other.
+                    if (signal.running) {
+                        try {
+                            signal.awaitFinished(maxWaitSeconds, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "alexnet-stop-on-interrupt");
         Runtime.getRuntime().addShutdownHook(signal.hook);
         return signal;
     }

@@ -87,7 +87,8 @@ public final class Training {
         recipe = b.recipe;
         outputDir = b.outputDir;
         resume = b.resume;
-        devices = b.devices != null ? b.devices : model.getNDManager().getEngine().getDevices();
+        devices =
+                b.devices != null ? b.devices : model.getNDManager().getEngine().getDevices();
         listeners = List.copyOf(b.listeners);
         djlListeners = List.copyOf(b.djlListeners);
         evaluators = b.evaluators.isEmpty() ? List.of(new Accuracy()) : List.copyOf(b.evaluators);
@@ -184,16 +185,30 @@ public final class Training {
                 if (recipe.getLearningRate() != before) {
                     // A new learning rate given on resume (e.g. after a divergence) applies from here on.
                     schedule.setCurrent(recipe.getLearningRate());
-                    notifyMessage(String.format(Locale.ROOT, "learning rate from now on: %.3g (the run started with %.3g)",
-                            recipe.getLearningRate(), before));
+                    notifyMessage(String.format(
+                            Locale.ROOT,
+                            "learning rate from now on: %.3g (the run started with %.3g)",
+                            recipe.getLearningRate(),
+                            before));
                 }
                 history = saved.history();
                 startEpoch = saved.epoch();
                 partial = saved.partial();
-                notifyMessage(partial == null
-                        ? String.format(Locale.ROOT, "resumed from %s (epoch %d, lr %.3g)", last, startEpoch, schedule.current())
-                        : String.format(Locale.ROOT, "resumed from %s (epoch %d, batch %d, lr %.3g)", last,
-                                partial.epoch(), partial.batches(), schedule.current()));
+                notifyMessage(
+                        partial == null
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "resumed from %s (epoch %d, lr %.3g)",
+                                        last,
+                                        startEpoch,
+                                        schedule.current())
+                                : String.format(
+                                        Locale.ROOT,
+                                        "resumed from %s (epoch %d, batch %d, lr %.3g)",
+                                        last,
+                                        partial.epoch(),
+                                        partial.batches(),
+                                        schedule.current()));
             } else if (resume) {
                 notifyMessage("no checkpoint in " + outputDir + " yet: starting a new run");
             }
@@ -204,9 +219,13 @@ public final class Training {
             evaluators.forEach(config::addEvaluator);
             djlListeners.forEach(config::addTrainingListeners);
             String description = String.format(
-                    Locale.ROOT, "training %s on %s (%s %s), %s",
-                    spec.getVariant().id(), describe(devices), engine.getEngineName(),
-                    engine.getVersion(), recipe);
+                    Locale.ROOT,
+                    "training %s on %s (%s %s), %s",
+                    spec.getVariant().id(),
+                    describe(devices),
+                    engine.getEngineName(),
+                    engine.getVersion(),
+                    recipe);
             int epochs = recipe.getEpochs();
             int start = startEpoch;
             // Checkpoints are written by a listener of their own, first, so a display never shows an epoch
@@ -230,14 +249,19 @@ public final class Training {
                         record = runEpoch(trainer, splits, epoch, schedule, partial);
                     } catch (Interrupted stop) {
                         if (checkpointer == null) {
-                            throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                            throw new TrainingInterruptedException(String.format(
+                                    Locale.ROOT,
                                     "training interrupted at epoch %d, batch %d (no output folder: nothing saved)",
-                                    epoch, stop.partial.batches()));
+                                    epoch,
+                                    stop.partial.batches()));
                         }
                         checkpointer.save(state(epoch - 1, schedule, history, stop.partial));
-                        throw new TrainingInterruptedException(String.format(Locale.ROOT,
+                        throw new TrainingInterruptedException(String.format(
+                                Locale.ROOT,
                                 "training interrupted at epoch %d, batch %d: saved %s; continue with --resume",
-                                epoch, stop.partial.batches(), last));
+                                epoch,
+                                stop.partial.batches(),
+                                last));
                     }
                     partial = null;
                     boolean dropped = schedule.endEpoch(epoch, record.validationAccuracy());
@@ -304,7 +328,14 @@ public final class Training {
     }
 
     private RunState state(int epoch, LearningRateSchedule schedule, History history, RunState.PartialEpoch partial) {
-        return new RunState(spec, recipe, epoch, history, schedule.state(), partial, data.name(),
+        return new RunState(
+                spec,
+                recipe,
+                epoch,
+                history,
+                schedule.state(),
+                partial,
+                data.name(),
                 data instanceof ImageNetData imageNet ? imageNet.facts() : null,
                 data instanceof FashionMnistData fashion && fashion.isAugmented(),
                 model.getNDManager().getEngine().getEngineName());
@@ -338,8 +369,11 @@ public final class Training {
             try {
                 save(next);
                 history.writeCsv(outputDir.resolve("history.csv"));
-                double before = history.records().stream().limit(history.size() - 1L)
-                        .mapToDouble(EpochRecord::validationAccuracy).max().orElse(Double.NEGATIVE_INFINITY);
+                double before = history.records().stream()
+                        .limit(history.size() - 1L)
+                        .mapToDouble(EpochRecord::validationAccuracy)
+                        .max()
+                        .orElse(Double.NEGATIVE_INFINITY);
                 if (record.validationAccuracy() > before) {
                     AtomicFiles.copy(last, outputDir.resolve(Checkpoint.BEST));
                 }
@@ -360,8 +394,9 @@ public final class Training {
         }
     }
 
-    private EpochRecord runEpoch(Trainer trainer, Splits splits, int epoch, LearningRateSchedule schedule,
-            RunState.PartialEpoch resumed) throws IOException, TranslateException {
+    private EpochRecord runEpoch(
+            Trainer trainer, Splits splits, int epoch, LearningRateSchedule schedule, RunState.PartialEpoch resumed)
+            throws IOException, TranslateException {
         EpochShuffleSampler sampler = splits.sampler;
         Dataset trainSet = splits.train;
         boolean continuing = resumed != null && resumed.epoch() == epoch;
@@ -400,17 +435,25 @@ public final class Training {
                 double rate = seen / elapsed;
                 double eta = elapsed / batchIndex * (batches - batchIndex);
                 var progress = new ProgressListener.BatchProgress(
-                        epoch, recipe.getEpochs(), batchIndex, batches, lossSum / seen,
-                        (double) correct / seen, rate, lr, eta);
+                        epoch,
+                        recipe.getEpochs(),
+                        batchIndex,
+                        batches,
+                        lossSum / seen,
+                        (double) correct / seen,
+                        rate,
+                        lr,
+                        eta);
                 listeners.forEach(l -> l.onBatch(progress));
                 if (stop.isRequested() && batchIndex < batches) {
-                    throw new Interrupted(new RunState.PartialEpoch(epoch, batchIndex, lossSum, correct, seen, elapsed));
+                    throw new Interrupted(
+                            new RunState.PartialEpoch(epoch, batchIndex, lossSum, correct, seen, elapsed));
                 }
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = Evaluation.run(trainer::evaluate, splits.validation, trainer.getManager(), classes,
-                (batch, scores) -> {
+        Evaluation eval =
+                Evaluation.run(trainer::evaluate, splits.validation, trainer.getManager(), classes, (batch, scores) -> {
                     BatchData batchData = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
                     Device device = scores.head().getDevice();
                     batchData.getLabels().put(device, batch.getLabels());
@@ -419,8 +462,14 @@ public final class Training {
                 });
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochRecord(
-                epoch, lossSum / seen, (double) correct / seen, eval.getTop1(), eval.getTop5(),
-                seen / trainSeconds, lr, seconds);
+                epoch,
+                lossSum / seen,
+                (double) correct / seen,
+                eval.getTop1(),
+                eval.getTop5(),
+                seen / trainSeconds,
+                lr,
+                seconds);
     }
 
     /**
@@ -441,9 +490,15 @@ public final class Training {
                 collector.backward(loss);
                 batchData.getLabels().put(labels.head().getDevice(), labels);
                 batchData.getPredictions().put(predictions.head().getDevice(), predictions);
-                NDArray splitLoss = loss.mul(split.getSize()).toDevice(splits[0].getManager().getDevice(), false);
-                NDArray splitCorrect = predictions.head().argMax(1).toType(DataType.FLOAT32, false)
-                        .eq(labels.head()).sum().toType(DataType.INT64, false)
+                NDArray splitLoss = loss.mul(split.getSize())
+                        .toDevice(splits[0].getManager().getDevice(), false);
+                NDArray splitCorrect = predictions
+                        .head()
+                        .argMax(1)
+                        .toType(DataType.FLOAT32, false)
+                        .eq(labels.head())
+                        .sum()
+                        .toType(DataType.INT64, false)
                         .toDevice(splits[0].getManager().getDevice(), false);
                 lossSum = lossSum == null ? splitLoss : lossSum.add(splitLoss);
                 correct = correct == null ? splitCorrect : correct.add(splitCorrect);
@@ -459,13 +514,16 @@ public final class Training {
             String what = Double.isNaN(loss) ? "became NaN" : String.format(Locale.ROOT, "exploded to %.3g", loss);
             throw new TrainingDivergedException(String.format(
                     Locale.ROOT,
-                    "training stopped: the loss %s at epoch %d, batch %d (learning rate %.3g); lower --lr"
-                            + "%s",
-                    what, epoch, batch, lr,
-                    outputDir == null ? ""
+                    "training stopped: the loss %s at epoch %d, batch %d (learning rate %.3g); lower --lr" + "%s",
+                    what,
+                    epoch,
+                    batch,
+                    lr,
+                    outputDir == null
+                            ? ""
                             : Files.exists(lastCheckpoint(outputDir))
-                                    ? " and continue from the last good checkpoint: --resume --output " + outputDir + " --lr "
-                                            + String.format(Locale.ROOT, "%.3g", lr / 10)
+                                    ? " and continue from the last good checkpoint: --resume --output " + outputDir
+                                            + " --lr " + String.format(Locale.ROOT, "%.3g", lr / 10)
                                     : " and start again (no checkpoint was saved: it diverged in the first epoch)"));
         }
     }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +25,8 @@ class CommandLineTest {
         StringBuilder s = null;
         for (String line : help.lines().toList()) {
             String t = line.strip().replaceFirst("^-\\w, ", "");
-            boolean starts = line.length() - line.stripLeading().length() <= 8 && (t.startsWith(flag + "=") || t.startsWith(flag + " ") || t.equals(flag));
+            boolean starts = line.length() - line.stripLeading().length() <= 8
+                    && (t.startsWith(flag + "=") || t.startsWith(flag + " ") || t.equals(flag));
             if (s == null && starts) {
                 s = new StringBuilder(t);
             } else if (s != null) {
@@ -59,7 +57,9 @@ class CommandLineTest {
         if (v.values().stream().distinct().count() == 1) {
             return "(" + v.get("paper") + ")";
         }
-        return String.join(", ", v.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
+        return String.join(
+                ", ",
+                v.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 
     @Test
@@ -81,16 +81,25 @@ class CommandLineTest {
         flags.put("--seed", Recipe::getSeed);
         flags.forEach((flag, value) -> {
             String expected = perPreset(value);
-            assertTrue(entry(help, flag).contains(expected), flag + " should show " + expected + ": " + entry(help, flag));
+            assertTrue(
+                    entry(help, flag).contains(expected), flag + " should show " + expected + ": " + entry(help, flag));
         });
         // Spot checks against the paper's numbers, so a formatting slip cannot hide in both sides.
         assertTrue(entry(help, "--epochs").contains("paper 90"), entry(help, "--epochs"));
         assertTrue(entry(help, "--weight-decay").contains("(0.0005)"), entry(help, "--weight-decay"));
         // Model defaults come from the model's builders.
-        assertTrue(entry(help, "--towers").contains("alexnet " + AlexNet.builder().getTowers() + ", alexnet-fashion "
-                + AlexNet.fashionMnistBuilder().getTowers()), entry(help, "--towers"));
-        assertTrue(entry(help, "--dropout").contains("(default: " + plain(AlexNet.builder().getDropout()) + ")"), entry(help, "--dropout"));
-        assertTrue(entry(help, "--preset").contains("workshop, d2l, paper, smoke (default: workshop on the CPU, d2l with a GPU)"),
+        assertTrue(
+                entry(help, "--towers")
+                        .contains("alexnet " + AlexNet.builder().getTowers() + ", alexnet-fashion "
+                                + AlexNet.fashionMnistBuilder().getTowers()),
+                entry(help, "--towers"));
+        assertTrue(
+                entry(help, "--dropout")
+                        .contains("(default: " + plain(AlexNet.builder().getDropout()) + ")"),
+                entry(help, "--dropout"));
+        assertTrue(
+                entry(help, "--preset")
+                        .contains("workshop, d2l, paper, smoke (default: workshop on the CPU, d2l with a GPU)"),
                 entry(help, "--preset"));
         assertTrue(entry(help, "--statistics-images").contains("(default 10000)"), entry(help, "--statistics-images"));
     }
@@ -98,7 +107,8 @@ class CommandLineTest {
     @Test
     void sampleAndPredictHelpShowTheirBuildersDefaults() {
         String sample = MainTest.run("sample", "--help").out();
-        assertTrue(entry(sample, "--classes").contains("(default " + ImageNetSample.Builder.DEFAULT_CLASSES + ")"),
+        assertTrue(
+                entry(sample, "--classes").contains("(default " + ImageNetSample.Builder.DEFAULT_CLASSES + ")"),
                 entry(sample, "--classes"));
         assertTrue(entry(sample, "--train-per-class").contains("(default 100)"), entry(sample, "--train-per-class"));
         assertTrue(entry(sample, "--val-per-class").contains("(default 20)"), entry(sample, "--val-per-class"));
@@ -109,9 +119,13 @@ class CommandLineTest {
         assertTrue(entry(predict, "--top").contains("(default 5)"), entry(predict, "--top"));
         // The summary's classes and channels follow the variant's dataset.
         String summary = MainTest.run("summary", "--help").out();
-        assertTrue(entry(summary, "--classes").contains("default 1000 for alexnet and alexnet-torchvision, 10 for the others"),
+        assertTrue(
+                entry(summary, "--classes")
+                        .contains("default 1000 for alexnet and alexnet-torchvision, 10 for the others"),
                 entry(summary, "--classes"));
-        assertTrue(entry(summary, "--channels").contains("default 3 for alexnet and alexnet-torchvision, 1 for the others"),
+        assertTrue(
+                entry(summary, "--channels")
+                        .contains("default 3 for alexnet and alexnet-torchvision, 1 for the others"),
                 entry(summary, "--channels"));
     }
 
@@ -128,7 +142,9 @@ class CommandLineTest {
             assertFalse(r.out().contains("${"), "unresolved variable in " + sub.getKey() + " help:\n" + r.out());
             for (OptionSpec o : sub.getValue().getCommandSpec().options()) {
                 String e = entry(r.out(), o.longestName());
-                assertTrue(e.length() > o.longestName().length() + 12, sub.getKey() + " " + o.longestName() + " has no help: " + e);
+                assertTrue(
+                        e.length() > o.longestName().length() + 12,
+                        sub.getKey() + " " + o.longestName() + " has no help: " + e);
             }
         }
         // The flags issue 10 found undocumented.
@@ -152,42 +168,82 @@ class CommandLineTest {
 
     @Test
     void typosGetASuggestionAndTheUsageExitCode() {
-        assertOneLine(MainTest.run("train", "--epoch", "3"), 2,
+        assertOneLine(
+                MainTest.run("train", "--epoch", "3"),
+                2,
                 "unknown flag --epoch for train: did you mean --epochs? (see: alexnet train --help)");
-        assertOneLine(MainTest.run("train", "--test-subst=5"), 2,
+        assertOneLine(
+                MainTest.run("train", "--test-subst=5"),
+                2,
                 "unknown flag --test-subst for train: did you mean --test-subset? (see: alexnet train --help)");
-        assertOneLine(MainTest.run("trian"), 2,
+        assertOneLine(
+                MainTest.run("trian"),
+                2,
                 "unknown command 'trian': use train, evaluate, summary, sample, doctor, predict, export, import-torchvision, experiment, figure1, help: did you mean train or experiment?");
-        assertOneLine(MainTest.run("train", "fast"), 2, "unexpected argument 'fast' for train (see: alexnet train --help)");
+        assertOneLine(
+                MainTest.run("train", "fast"), 2, "unexpected argument 'fast' for train (see: alexnet train --help)");
     }
 
     @Test
     void aFlagOfAnotherCommandIsRefused() {
-        assertOneLine(MainTest.run("summary", "--epochs", "3"), 2, "unknown flag --epochs for summary (see: alexnet summary --help)");
-        assertOneLine(MainTest.run("doctor", "--engine", "PyTorch"), 2, "unknown flag --engine for doctor (see: alexnet doctor --help)");
+        assertOneLine(
+                MainTest.run("summary", "--epochs", "3"),
+                2,
+                "unknown flag --epochs for summary (see: alexnet summary --help)");
+        assertOneLine(
+                MainTest.run("doctor", "--engine", "PyTorch"),
+                2,
+                "unknown flag --engine for doctor (see: alexnet doctor --help)");
         MainTest.Result r = MainTest.run("evaluate", "--checkpoint", "x", "--gpus", "1");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("alexnet: unknown flag --gpus for evaluate") && r.err().strip().endsWith("(see: alexnet evaluate --help)")
-                && r.err().strip().lines().count() == 1, r.err());
+        assertTrue(
+                r.err().startsWith("alexnet: unknown flag --gpus for evaluate")
+                        && r.err().strip().endsWith("(see: alexnet evaluate --help)")
+                        && r.err().strip().lines().count() == 1,
+                r.err());
     }
 
     @Test
     void valuesAreCheckedWhereTheyAreDeclared() {
-        assertOneLine(MainTest.run("train", "--pooling", "diagonal"), 2, "--pooling must be overlapping or non-overlapping, got 'diagonal'");
+        assertOneLine(
+                MainTest.run("train", "--pooling", "diagonal"),
+                2,
+                "--pooling must be overlapping or non-overlapping, got 'diagonal'");
         assertOneLine(MainTest.run("summary", "--dropout", "lots"), 2, "--dropout must be a number, got 'lots'");
-        assertOneLine(MainTest.run("train", "--schedule", "cosine"), 2, "unknown schedule 'cosine': use plateau, step or constant");
-        assertOneLine(MainTest.run("sample", "--output", "x", "--classes", "0"), 2, "--classes must be at least 1, got 0");
-        assertOneLine(MainTest.run("train", "--paper-init", "--default-init"), 2, "--paper-init and --default-init exclude each other");
+        assertOneLine(
+                MainTest.run("train", "--schedule", "cosine"),
+                2,
+                "unknown schedule 'cosine': use plateau, step or constant");
+        assertOneLine(
+                MainTest.run("sample", "--output", "x", "--classes", "0"), 2, "--classes must be at least 1, got 0");
+        assertOneLine(
+                MainTest.run("train", "--paper-init", "--default-init"),
+                2,
+                "--paper-init and --default-init exclude each other");
         assertOneLine(MainTest.run("train", "--resume=yes"), 2, "--resume takes no value");
     }
 
     @Test
-    void optionsAVariantIgnoresAreRefusedAndLeNetGetsItsOwnPreset(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        assertOneLine(MainTest.run("summary", "--model", "lenet", "--activation", "relu"), 2,
+    void optionsAVariantIgnoresAreRefusedAndLeNetGetsItsOwnPreset(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertOneLine(
+                MainTest.run("summary", "--model", "lenet", "--activation", "relu"),
+                2,
                 "--activation does not apply to --model lenet (LeNet-5 is fixed: sigmoid, average pooling, no dropout): drop it");
-        assertOneLine(MainTest.run("summary", "--model", "alexnet-torchvision", "--towers", "2"), 2,
+        assertOneLine(
+                MainTest.run("summary", "--model", "alexnet-torchvision", "--towers", "2"),
+                2,
                 "--towers does not apply to --model alexnet-torchvision (torchvision's network takes only --dropout): drop it");
-        assertOneLine(MainTest.run("train", "--model", "lenet", "--preset", "paper", "--output", dir.resolve("r").toString()), 2,
+        assertOneLine(
+                MainTest.run(
+                        "train",
+                        "--model",
+                        "lenet",
+                        "--preset",
+                        "paper",
+                        "--output",
+                        dir.resolve("r").toString()),
+                2,
                 "--model lenet has no --preset paper: use smoke, workshop, d2l");
     }
 
@@ -195,15 +251,23 @@ class CommandLineTest {
     void helpNumbersComeFromTheConstants() {
         String train = MainTest.run("help", "train").out().replaceAll("\\s+", " ");
         assertFalse(train.contains("${bundle"), train);
-        assertTrue(train.contains("divides the learning rate by " + HelpDefaults.format(Recipe.paper().getLrDivisor())
-                + " when test accuracy"), train);
-        assertTrue(train.contains("AlexNet needs >= " + AlexNet.MIN_INPUT_SIZE + ", LeNet takes "
-                + org.alexnet.model.LeNet.INPUT_SIZE), train);
+        assertTrue(
+                train.contains("divides the learning rate by "
+                        + HelpDefaults.format(Recipe.paper().getLrDivisor()) + " when test accuracy"),
+                train);
+        assertTrue(
+                train.contains("AlexNet needs >= " + AlexNet.MIN_INPUT_SIZE + ", LeNet takes "
+                        + org.alexnet.model.LeNet.INPUT_SIZE),
+                train);
         assertTrue(train.contains("0.0039 = 1/255 with --default-init"), train);
-        assertTrue(train.contains(String.format(java.util.Locale.ROOT, "under %,d images",
-                org.alexnet.train.ImageNetData.SMALL_TRAINING_SET)), train);
+        assertTrue(
+                train.contains(String.format(
+                        java.util.Locale.ROOT, "under %,d images", org.alexnet.train.ImageNetData.SMALL_TRAINING_SET)),
+                train);
         String summary = MainTest.run("help", "summary").out().replaceAll("\\s+", " ");
-        assertTrue(summary.contains("without it, train and evaluate use PyTorch when GPUs are present that MXNet cannot use"),
+        assertTrue(
+                summary.contains(
+                        "without it, train and evaluate use PyTorch when GPUs are present that MXNet cannot use"),
                 summary);
     }
 
@@ -211,7 +275,11 @@ class CommandLineTest {
     void helpAndNoCommand() {
         MainTest.Result none = MainTest.run();
         assertEquals(2, none.code());
-        assertTrue(none.out().contains("Commands:") && none.out().contains("train") && none.out().contains("doctor"), none.out());
+        assertTrue(
+                none.out().contains("Commands:")
+                        && none.out().contains("train")
+                        && none.out().contains("doctor"),
+                none.out());
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"help"}, new String[] {"help", "train"})) {
             MainTest.Result r = MainTest.run(args);
             assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());

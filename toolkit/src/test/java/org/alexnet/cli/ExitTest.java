@@ -22,17 +22,31 @@ class ExitTest {
      */
     @Test
     void anErrorBeforeTrainingEndsTheProcessWithinFiveSecondsOfItsMessage(@TempDir Path dir) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", "--preset", "smoke", "--model", "lenet", "--data-dir", dir.toString(),
-                "--output", dir.resolve("run").toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "train",
+                        "--preset",
+                        "smoke",
+                        "--model",
+                        "lenet",
+                        "--data-dir",
+                        dir.toString(),
+                        "--output",
+                        dir.resolve("run").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             String line;
-            try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader err =
+                    new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 line = err.readLine(); // blocks until the message (or the end of a crashed JVM)
                 long printed = System.nanoTime();
-                assertTrue(line != null && line.startsWith("alexnet: Fashion-MNIST file ") && line.contains("is missing"), line);
+                assertTrue(
+                        line != null && line.startsWith("alexnet: Fashion-MNIST file ") && line.contains("is missing"),
+                        line);
                 boolean ended = p.waitFor(5, TimeUnit.SECONDS);
                 double seconds = (System.nanoTime() - printed) / 1e9;
                 assertTrue(ended, "still running 5 s after its message: " + line);
@@ -51,27 +65,53 @@ class ExitTest {
      */
     @Test
     void aSecondRunWithoutOutputTakesTheNextNumberedFolder(@TempDir Path dir) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", "--preset", "smoke", "--model", "lenet", "--resolution", "28", "--subset", "100",
-                "--test-subset", "100");
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "train",
+                "--preset",
+                "smoke",
+                "--model",
+                "lenet",
+                "--resolution",
+                "28",
+                "--subset",
+                "100",
+                "--test-subset",
+                "100");
         Path first = dir.resolve("runs/fashion-mnist-lenet");
         Path log = dir.resolve("first.log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "hung? " + Files.readString(log)); // a hang guard
         assertEquals(0, p.exitValue(), Files.readString(log));
         byte[] history = Files.readAllBytes(first.resolve("history.csv"));
         byte[] checkpoint = Files.readAllBytes(first.resolve("last.ckpt"));
 
         log = dir.resolve("second.log");
-        p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "hung? " + Files.readString(log));
         String second = Files.readString(log);
         assertEquals(0, p.exitValue(), second);
-        assertTrue(second.contains("note: " + Path.of("runs", "fashion-mnist-lenet") + " holds an earlier run; this one writes to "
-                + Path.of("runs", "fashion-mnist-lenet-2")), second);
+        assertTrue(
+                second.contains("note: " + Path.of("runs", "fashion-mnist-lenet")
+                        + " holds an earlier run; this one writes to " + Path.of("runs", "fashion-mnist-lenet-2")),
+                second);
         assertTrue(Files.exists(dir.resolve("runs/fashion-mnist-lenet-2/last.ckpt")), second);
-        assertTrue(java.util.Arrays.equals(history, Files.readAllBytes(first.resolve("history.csv"))), "first history kept");
-        assertTrue(java.util.Arrays.equals(checkpoint, Files.readAllBytes(first.resolve("last.ckpt"))), "first checkpoint kept");
+        assertTrue(
+                java.util.Arrays.equals(history, Files.readAllBytes(first.resolve("history.csv"))),
+                "first history kept");
+        assertTrue(
+                java.util.Arrays.equals(checkpoint, Files.readAllBytes(first.resolve("last.ckpt"))),
+                "first checkpoint kept");
     }
 }

@@ -43,33 +43,65 @@ class ExperimentCommandTest {
     @Test
     void smokeStudyFromTheCommandLine(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("study");
-        MainTest.Result r = MainTest.run("experiment", "--preset", "ablation-smoke", "--arms", "centre-test",
-                "--seeds", "1,2", "--output", out.toString());
+        MainTest.Result r = MainTest.run(
+                "experiment",
+                "--preset",
+                "ablation-smoke",
+                "--arms",
+                "centre-test",
+                "--seeds",
+                "1,2",
+                "--output",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(4, Experiment.read(out.resolve(Experiment.RESULTS)).size());
         assertTrue(r.out().contains("centre-test"), r.out());
-        assertTrue(Files.readString(out.resolve("summary.txt")).startsWith("alexnet experiment --preset ablation-smoke"));
+        assertTrue(
+                Files.readString(out.resolve("summary.txt")).startsWith("alexnet experiment --preset ablation-smoke"));
         assertTrue(Files.readString(out.resolve("summary.csv")).startsWith("arm,runs,top-1 error %"));
     }
 
     @Test
     void imageNetLayoutStudy(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("sample");
-        org.alexnet.data.imagenet.ImageNetSample.builder().optClasses(3).optTrainPerClass(8).optValidationPerClass(2)
-                .optOddFiles(false).optShorterSide(80, 140).build().write(root);
+        org.alexnet.data.imagenet.ImageNetSample.builder()
+                .optClasses(3)
+                .optTrainPerClass(8)
+                .optValidationPerClass(2)
+                .optOddFiles(false)
+                .optShorterSide(80, 140)
+                .build()
+                .write(root);
         Path out = dir.resolve("study");
-        MainTest.Result r = MainTest.run("experiment", "--dataset", "imagenet", "--data-dir", root.toString(),
-                "--preset", "ablation-smoke", "--arms", "centre-test", "--seeds", "1", "--output", out.toString());
+        MainTest.Result r = MainTest.run(
+                "experiment",
+                "--dataset",
+                "imagenet",
+                "--data-dir",
+                root.toString(),
+                "--preset",
+                "ablation-smoke",
+                "--arms",
+                "centre-test",
+                "--seeds",
+                "1",
+                "--output",
+                out.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         var rows = Experiment.read(out.resolve(Experiment.RESULTS));
-        assertEquals(List.of("baseline", "centre-test"), rows.stream().map(Experiment.Result::arm).toList());
+        assertEquals(
+                List.of("baseline", "centre-test"),
+                rows.stream().map(Experiment.Result::arm).toList());
         var layout = org.alexnet.data.imagenet.ImageNetLayout.read(root);
-        try (var loaded = org.alexnet.train.Checkpoint.loadModel(out.resolve("baseline/seed-1"), "MXNet",
-                ai.djl.Device.cpu())) {
-            var data = org.alexnet.train.ImageNetData.builder().setLayout(layout).optReporter(m -> {})
+        try (var loaded =
+                org.alexnet.train.Checkpoint.loadModel(out.resolve("baseline/seed-1"), "MXNet", ai.djl.Device.cpu())) {
+            var data = org.alexnet.train.ImageNetData.builder()
+                    .setLayout(layout)
+                    .optReporter(m -> {})
                     .optPixelScale(loaded.state().imageNet().pixelScale())
                     .build();
-            var recipe = org.alexnet.experiment.AblationTrial.testRecipe(loaded.state().recipe());
+            var recipe = org.alexnet.experiment.AblationTrial.testRecipe(
+                    loaded.state().recipe());
             var ten = data.evaluate(loaded.model(), recipe, org.alexnet.data.imagenet.ImageNet.Mode.TEN_CROP);
             var centre = data.evaluate(loaded.model(), recipe, org.alexnet.data.imagenet.ImageNet.Mode.CENTER);
             assertEquals(1 - ten.getTop1(), rows.get(0).top1Error(), 1e-12);

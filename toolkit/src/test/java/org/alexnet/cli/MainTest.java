@@ -26,7 +26,10 @@ class MainTest {
     static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        int code = new Main(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -55,7 +58,14 @@ class MainTest {
 
     @Test
     void missingDataGivesTheFixInOneLine(@TempDir Path empty) {
-        Result r = run("train", "--preset", "smoke", "--data-dir", empty.toString(), "--output", empty.resolve("o").toString());
+        Result r = run(
+                "train",
+                "--preset",
+                "smoke",
+                "--data-dir",
+                empty.toString(),
+                "--output",
+                empty.resolve("o").toString());
         assertOneLineError(r, 1, "apt-get install dataset-fashion-mnist");
     }
 
@@ -93,16 +103,31 @@ class MainTest {
         Path out = dir.resolve("run");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--preset", "smoke", "--epochs", "3", "--subset", "1280",
-                "--batch", "32", "--output", out.toString()));
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "train",
+                "--preset",
+                "smoke",
+                "--epochs",
+                "3",
+                "--subset",
+                "1280",
+                "--batch",
+                "32",
+                "--output",
+                out.toString()));
         Path log = dir.resolve("first.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             // A hang guard, not a speed check.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             // Wait until epoch 1 is saved and epoch 2 has made progress, then kill without warning.
-            while (!(Files.exists(out.resolve(Checkpoint.LAST)) && Files.readString(log).contains("epoch 2/3 [###"))) {
+            while (!(Files.exists(out.resolve(Checkpoint.LAST))
+                    && Files.readString(log).contains("epoch 2/3 [###"))) {
                 assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
                 assertTrue(System.nanoTime() < deadline, "no progress in 30 minutes, hung? " + Files.readString(log));
                 Thread.sleep(100);
@@ -122,7 +147,8 @@ class MainTest {
 
         Result eval = run("evaluate", "--checkpoint", out.toString());
         assertEquals(0, eval.code(), eval.err());
-        String expected = String.format(java.util.Locale.ROOT, "top-1 accuracy: %.4f", h.last().validationAccuracy());
+        String expected = String.format(
+                java.util.Locale.ROOT, "top-1 accuracy: %.4f", h.last().validationAccuracy());
         assertTrue(eval.out().contains(expected), eval.out() + " vs " + expected);
         // A damaged checkpoint (one byte of its arrays flipped) is refused in one line before any evaluation.
         Path damaged = dir.resolve("damaged.ckpt");

@@ -18,8 +18,18 @@ class PredictCommandTest {
     @Test
     void aCheckpointAndItsExportPredictTheSame(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        MainTest.Result trained = MainTest.run("train", "--preset", "smoke", "--model", "lenet", "--subset", "200",
-                "--test-subset", "100", "--output", run.toString());
+        MainTest.Result trained = MainTest.run(
+                "train",
+                "--preset",
+                "smoke",
+                "--model",
+                "lenet",
+                "--subset",
+                "200",
+                "--test-subset",
+                "100",
+                "--output",
+                run.toString());
         assertEquals(0, trained.code(), trained.err());
         Path images = Files.createDirectories(dir.resolve("images"));
         for (int i = 0; i < 2; i++) {
@@ -39,9 +49,10 @@ class PredictCommandTest {
         assertTrue(Files.exists(exported.resolve("classes.txt")), export.out());
 
         Path csv = dir.resolve("p.csv");
-        MainTest.Result fromCheckpoint = MainTest.run("predict", "--model", run.toString(), "--top", "3", "--csv", csv.toString(),
-                images.toString());
-        MainTest.Result fromExport = MainTest.run("predict", "--model", exported.toString(), "--top", "3", images.toString());
+        MainTest.Result fromCheckpoint = MainTest.run(
+                "predict", "--model", run.toString(), "--top", "3", "--csv", csv.toString(), images.toString());
+        MainTest.Result fromExport =
+                MainTest.run("predict", "--model", exported.toString(), "--top", "3", images.toString());
         assertEquals(1, fromCheckpoint.code(), "the broken image makes the exit code 1: " + fromCheckpoint.err());
         assertEquals(fromCheckpoint.out(), fromExport.out());
         List<String> rows = Files.readAllLines(csv);
@@ -51,6 +62,8 @@ class PredictCommandTest {
 
         MainTest.Result noImages = MainTest.run("predict", "--model", run.toString());
         assertEquals(2, noImages.code());
-        assertEquals("alexnet: predict needs IMAGE (see: alexnet predict --help)", noImages.err().strip());
+        assertEquals(
+                "alexnet: predict needs IMAGE (see: alexnet predict --help)",
+                noImages.err().strip());
     }
 }

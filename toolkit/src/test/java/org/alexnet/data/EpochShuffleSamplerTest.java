@@ -10,13 +10,11 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class EpochShuffleSamplerTest {
 
@@ -120,8 +118,7 @@ class EpochShuffleSamplerTest {
         assertFalse(sampler.isShuffle());
         for (int e = 0; e < 3; e++) {
             assertEquals(
-                    List.of(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L), List.of(8L, 9L)),
-                    epoch(sampler, ds));
+                    List.of(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L), List.of(8L, 9L)), epoch(sampler, ds));
         }
     }
 

@@ -30,8 +30,13 @@ class FashionMnistCropsTest {
     private static final int R = 24;
 
     private static FashionMnist set(FashionMnist.Crops crops, int resolution, int epoch) throws Exception {
-        FashionMnist d = FashionMnist.builder().optUsage(Usage.TEST).optResolution(resolution).optSubset(20, 3)
-                .optCrops(crops, 7).setSampling(new EpochShuffleSampler(20, 1).setEpoch(epoch)).build();
+        FashionMnist d = FashionMnist.builder()
+                .optUsage(Usage.TEST)
+                .optResolution(resolution)
+                .optSubset(20, 3)
+                .optCrops(crops, 7)
+                .setSampling(new EpochShuffleSampler(20, 1).setEpoch(epoch))
+                .build();
         d.prepare();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             d.getData(m); // as Training does each epoch: the random patches take the sampler's epoch
@@ -61,24 +66,31 @@ class FashionMnistCropsTest {
             NDArray ten = set(FashionMnist.Crops.TEN, R, 0).getImages(m, idx);
             assertEquals(new Shape(30, 1, R, R), ten.getShape());
             float[] t = ten.toFloatArray();
-            float[] centre = set(FashionMnist.Crops.CENTRE, R, 0).getImages(m, idx).toFloatArray();
+            float[] centre =
+                    set(FashionMnist.Crops.CENTRE, R, 0).getImages(m, idx).toFloatArray();
             int p = R * R;
             for (int i = 0; i < idx.length; i++) {
                 FloatImage big = image(whole, i, s);
                 int[][] corners = {{0, 0}, {0, s - R}, {s - R, 0}, {s - R, s - R}, {(s - R) / 2, (s - R) / 2}};
                 for (int c = 0; c < 5; c++) {
                     FloatImage expected = big.crop(corners[c][0], corners[c][1], R, R);
-                    assertArrayEquals(expected.data(), Arrays.copyOfRange(t, (i * 10 + c) * p, (i * 10 + c + 1) * p),
+                    assertArrayEquals(
+                            expected.data(),
+                            Arrays.copyOfRange(t, (i * 10 + c) * p, (i * 10 + c + 1) * p),
                             "patch " + c);
-                    assertArrayEquals(expected.flipHorizontally().data(),
-                            Arrays.copyOfRange(t, (i * 10 + c + 5) * p, (i * 10 + c + 6) * p), "mirrored patch " + c);
+                    assertArrayEquals(
+                            expected.flipHorizontally().data(),
+                            Arrays.copyOfRange(t, (i * 10 + c + 5) * p, (i * 10 + c + 6) * p),
+                            "mirrored patch " + c);
                 }
-                assertArrayEquals(Arrays.copyOfRange(t, (i * 10 + 4) * p, (i * 10 + 5) * p),
+                assertArrayEquals(
+                        Arrays.copyOfRange(t, (i * 10 + 4) * p, (i * 10 + 5) * p),
                         Arrays.copyOfRange(centre, i * p, (i + 1) * p));
             }
 
             // Random patches: the offset and the mirror drawn from (seed, epoch, index), nothing else.
-            float[] random = set(FashionMnist.Crops.RANDOM, R, 2).getImages(m, idx).toFloatArray();
+            float[] random =
+                    set(FashionMnist.Crops.RANDOM, R, 2).getImages(m, idx).toFloatArray();
             boolean flipped = false;
             for (int i = 0; i < idx.length; i++) {
                 Random g = new Random(FashionMnist.cropSeed(7, 2, idx[i]));
@@ -86,12 +98,15 @@ class FashionMnistCropsTest {
                 boolean flip = RandomFlip.draw(g);
                 flipped |= flip;
                 FloatImage patch = image(whole, i, s).crop(o[0], o[1], R, R);
-                assertArrayEquals((flip ? patch.flipHorizontally() : patch).data(),
+                assertArrayEquals(
+                        (flip ? patch.flipHorizontally() : patch).data(),
                         Arrays.copyOfRange(random, i * p, (i + 1) * p));
             }
-            float[] again = set(FashionMnist.Crops.RANDOM, R, 2).getImages(m, idx).toFloatArray();
+            float[] again =
+                    set(FashionMnist.Crops.RANDOM, R, 2).getImages(m, idx).toFloatArray();
             assertArrayEquals(random, again);
-            float[] nextEpoch = set(FashionMnist.Crops.RANDOM, R, 3).getImages(m, idx).toFloatArray();
+            float[] nextEpoch =
+                    set(FashionMnist.Crops.RANDOM, R, 3).getImages(m, idx).toFloatArray();
             assertFalse(Arrays.equals(random, nextEpoch));
             assertTrue(flipped || idx.length < 3);
         }
@@ -101,7 +116,8 @@ class FashionMnistCropsTest {
     void tenPatchEvaluationAveragesTheTenSoftmaxes() throws Exception {
         FashionMnist ten = set(FashionMnist.Crops.TEN, R, 0);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock())
+            SequentialBlock net = new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
                     .add(Linear.builder().setUnits(10).build());
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, R, R));
             ParameterStore ps = new ParameterStore(m, false);
@@ -111,7 +127,9 @@ class FashionMnistCropsTest {
             // By hand: every image's ten rows through the net, softmax each, average, argmax.
             long[] idx = new long[20];
             Arrays.setAll(idx, i -> i);
-            float[] scores = net.forward(ps, new NDList(ten.getImages(m, idx)), false).head().toFloatArray();
+            float[] scores = net.forward(ps, new NDList(ten.getImages(m, idx)), false)
+                    .head()
+                    .toFloatArray();
             long correct = 0;
             long differs = 0;
             for (int i = 0; i < 20; i++) {

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.training.dataset.Dataset.Usage;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Finding the files, and rejecting broken ones with a useful message. No engine needed. */
 class FashionMnistFilesTest {
@@ -26,7 +24,8 @@ class FashionMnistFilesTest {
     static final String LABELS = "train-labels-idx1-ubyte.gz";
     static final int N = 20;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** An IDX file: big-endian magic, dimensions, then the bytes; gzip-compressed. */
     static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
@@ -68,14 +67,14 @@ class FashionMnistFilesTest {
 
     /** Loads {@link #dir} and checks the error names the file, the problem and the fix. */
     String rejects(String file, String problem) {
-        DatasetException e = assertThrows(DatasetException.class, () -> dataset().prepare());
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> dataset().prepare());
         String message = e.getMessage();
         assertTrue(message.contains(dir.resolve(file).toString()), message);
         assertTrue(message.contains(problem), message);
         assertTrue(
                 message.endsWith(
-                        "install it with: apt-get install dataset-fashion-mnist, or set"
-                                + " FASHION_MNIST_DIR"),
+                        "install it with: apt-get install dataset-fashion-mnist, or set" + " FASHION_MNIST_DIR"),
                 message);
         assertFalse(message.contains("\n"), "message must be one line: " + message);
         assertEquals(dir.resolve(file), e.getFile());
@@ -120,9 +119,7 @@ class FashionMnistFilesTest {
         byte[] pixels = new byte[(N - 1) * 784];
         Files.write(dir.resolve(IMAGES), idx(0x803, new int[] {N, 28, 28}, pixels));
         String message = rejects(IMAGES, "is truncated");
-        assertTrue(
-                message.contains("header announces 20 items = 15680 bytes, file holds 14896"),
-                message);
+        assertTrue(message.contains("header announces 20 items = 15680 bytes, file holds 14896"), message);
     }
 
     @Test
@@ -202,9 +199,7 @@ class FashionMnistFilesTest {
         Path system = dir.resolve("system");
         writeValidSplit(system);
         Path explicit = dir.resolve("explicit-but-empty");
-        assertEquals(
-                explicit,
-                FashionMnist.resolveDirectory(explicit, "/env", dir, system, Usage.TRAIN));
+        assertEquals(explicit, FashionMnist.resolveDirectory(explicit, "/env", dir, system, Usage.TRAIN));
     }
 
     @Test
@@ -214,8 +209,7 @@ class FashionMnistFilesTest {
         Path project = dir.resolve("project");
         writeValidSplit(project.resolve("datasets/fashion-mnist"));
         assertEquals(
-                Path.of("/from/env"),
-                FashionMnist.resolveDirectory(null, "/from/env", project, system, Usage.TRAIN));
+                Path.of("/from/env"), FashionMnist.resolveDirectory(null, "/from/env", project, system, Usage.TRAIN));
         // Blank counts as unset.
         assertEquals(
                 project.resolve("datasets/fashion-mnist"),
@@ -235,17 +229,14 @@ class FashionMnistFilesTest {
         // The project copy lacks the test split, so TEST falls through to the system copy.
         Files.write(system.resolve("t10k-images-idx3-ubyte.gz"), images(N, 28, 28));
         Files.write(system.resolve("t10k-labels-idx1-ubyte.gz"), labels(N));
-        assertEquals(
-                system, FashionMnist.resolveDirectory(null, null, notebooks, system, Usage.TEST));
+        assertEquals(system, FashionMnist.resolveDirectory(null, null, notebooks, system, Usage.TEST));
     }
 
     @Test
     void nothingFoundNamesTheFileAndTheFix() {
         Path system = dir.resolve("system");
-        DatasetException e =
-                assertThrows(
-                        DatasetException.class,
-                        () -> FashionMnist.resolveDirectory(null, null, dir, system, Usage.TEST));
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> FashionMnist.resolveDirectory(null, null, dir, system, Usage.TEST));
         String message = e.getMessage();
         assertTrue(message.contains("t10k-images-idx3-ubyte.gz not found in " + system), message);
         assertTrue(message.contains("apt-get install dataset-fashion-mnist"), message);
@@ -256,10 +247,11 @@ class FashionMnistFilesTest {
     @Test
     void validationSplitAndBadOptionsAreRejected() {
         assertThrows(
-                IllegalArgumentException.class,
-                () -> FashionMnist.builder().optUsage(Usage.VALIDATION));
-        assertThrows(IllegalArgumentException.class, () -> FashionMnist.builder().optSubset(15, 1));
-        assertThrows(IllegalArgumentException.class, () -> FashionMnist.builder().optResolution(0));
+                IllegalArgumentException.class, () -> FashionMnist.builder().optUsage(Usage.VALIDATION));
+        assertThrows(
+                IllegalArgumentException.class, () -> FashionMnist.builder().optSubset(15, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> FashionMnist.builder().optResolution(0));
     }
 
     @Test
@@ -268,9 +260,7 @@ class FashionMnistFilesTest {
         FashionMnist ds = dataset();
         byte[] expected = new byte[N * 784];
         new Random(1).nextBytes(expected);
-        assertEquals(
-                Arrays.toString(Arrays.copyOfRange(expected, 3 * 784, 4 * 784)),
-                Arrays.toString(ds.getPixels(3)));
+        assertEquals(Arrays.toString(Arrays.copyOfRange(expected, 3 * 784, 4 * 784)), Arrays.toString(ds.getPixels(3)));
         assertEquals(3, ds.getLabel(13));
     }
 }

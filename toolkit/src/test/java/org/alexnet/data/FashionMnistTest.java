@@ -24,12 +24,6 @@ import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.training.loss.Loss;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -43,6 +37,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The dataset over the real files (found the normal way, usually /usr/share/datasets/...). */
 class FashionMnistTest {
@@ -52,8 +50,14 @@ class FashionMnistTest {
 
     @BeforeAll
     static void load() throws Exception {
-        train = FashionMnist.builder().optUsage(Usage.TRAIN).setSampling(128, false).build();
-        test = FashionMnist.builder().optUsage(Usage.TEST).setSampling(128, false).build();
+        train = FashionMnist.builder()
+                .optUsage(Usage.TRAIN)
+                .setSampling(128, false)
+                .build();
+        test = FashionMnist.builder()
+                .optUsage(Usage.TEST)
+                .setSampling(128, false)
+                .build();
         train.prepare();
         test.prepare();
     }
@@ -80,17 +84,13 @@ class FashionMnistTest {
     @Test
     void trainHas60000ExamplesWith6000PerClass() {
         assertEquals(60_000, train.size());
-        assertArrayEquals(
-                new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000},
-                classCounts(train));
+        assertArrayEquals(new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000}, classCounts(train));
     }
 
     @Test
     void testHas10000ExamplesWith1000PerClass() {
         assertEquals(10_000, test.size());
-        assertArrayEquals(
-                new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000},
-                classCounts(test));
+        assertArrayEquals(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}, classCounts(test));
     }
 
     @Test
@@ -180,19 +180,19 @@ class FashionMnistTest {
     @ParameterizedTest
     @MethodSource("org.alexnet.TestEngines#all")
     void resizedBatchesMatchTheDirectComputation(String engine) throws Exception {
-        FashionMnist ds =
-                FashionMnist.builder()
-                        .optUsage(Usage.TEST)
-                        .optResolution(64)
-                        .optSubset(1000, 5)
-                        .setSampling(new EpochShuffleSampler(100, 3))
-                        .build();
+        FashionMnist ds = FashionMnist.builder()
+                .optUsage(Usage.TEST)
+                .optResolution(64)
+                .optSubset(1000, 5)
+                .setSampling(new EpochShuffleSampler(100, 3))
+                .build();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             int batches = 0;
             for (Batch batch : ds.getData(manager)) {
                 NDArray data = batch.getData().singletonOrThrow();
                 assertEquals(new Shape(100, 1, 64, 64), data.getShape());
-                assertEquals(new Shape(100), batch.getLabels().singletonOrThrow().getShape());
+                assertEquals(
+                        new Shape(100), batch.getLabels().singletonOrThrow().getShape());
                 float[] values = data.toFloatArray();
                 float min = Float.MAX_VALUE;
                 float max = -Float.MAX_VALUE;
@@ -204,8 +204,8 @@ class FashionMnistTest {
                 if (batches == 0) {
                     float[] original = new float[100 * 784];
                     for (int i = 0; i < 100; i++) {
-                        byte[] pixels =
-                                ds.getPixels(Math.toIntExact((Long) batch.getIndices().get(i)));
+                        byte[] pixels = ds.getPixels(
+                                Math.toIntExact((Long) batch.getIndices().get(i)));
                         for (int p = 0; p < 784; p++) {
                             original[i * 784 + p] = (pixels[p] & 0xFF) / 255f;
                         }
@@ -224,12 +224,11 @@ class FashionMnistTest {
     @ParameterizedTest
     @MethodSource("org.alexnet.TestEngines#all")
     void multiThreadedLoadingVisitsEveryExampleOnce(String engine) throws Exception {
-        FashionMnist ds =
-                FashionMnist.builder()
-                        .optResolution(32)
-                        .optSubset(2000, 9)
-                        .setSampling(new EpochShuffleSampler(64, 1))
-                        .build();
+        FashionMnist ds = FashionMnist.builder()
+                .optResolution(32)
+                .optSubset(2000, 9)
+                .setSampling(new EpochShuffleSampler(64, 1))
+                .build();
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             Set<Long> seen = new HashSet<>();
@@ -258,20 +257,17 @@ class FashionMnistTest {
     @ParameterizedTest
     @MethodSource("org.alexnet.TestEngines#all")
     void worksWithTrainerIterateDataset(String engine) throws Exception {
-        FashionMnist ds =
-                FashionMnist.builder()
-                        .optResolution(28)
-                        .optSubset(500, 2)
-                        .setSampling(new EpochShuffleSampler(50, 2))
-                        .build();
-        SequentialBlock net =
-                new SequentialBlock()
-                        .add(Blocks.batchFlattenBlock())
-                        .add(Linear.builder().setUnits(10).build());
+        FashionMnist ds = FashionMnist.builder()
+                .optResolution(28)
+                .optSubset(500, 2)
+                .setSampling(new EpochShuffleSampler(50, 2))
+                .build();
+        SequentialBlock net = new SequentialBlock()
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(10).build());
         try (Model model = Model.newInstance("probe", Device.cpu(), engine)) {
             model.setBlock(net);
-            try (Trainer trainer =
-                    model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 int batches = 0;
                 for (Batch batch : trainer.iterateDataset(ds)) {
@@ -289,15 +285,15 @@ class FashionMnistTest {
     @ParameterizedTest
     @MethodSource("org.alexnet.TestEngines#all")
     void singleRecordsHaveTheBatchLayoutWithoutTheBatchAxis(String engine) {
-        FashionMnist ds =
-                FashionMnist.builder()
-                        .optUsage(Usage.TEST)
-                        .optResolution(96)
-                        .setSampling(1, false)
-                        .build();
+        FashionMnist ds = FashionMnist.builder()
+                .optUsage(Usage.TEST)
+                .optResolution(96)
+                .setSampling(1, false)
+                .build();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             Record record = ds.get(manager, 7);
-            assertEquals(new Shape(1, 96, 96), record.getData().singletonOrThrow().getShape());
+            assertEquals(
+                    new Shape(1, 96, 96), record.getData().singletonOrThrow().getShape());
             NDArray label = record.getLabels().singletonOrThrow();
             assertEquals(new Shape(), label.getShape());
             assertEquals(ds.getLabel(7), label.getFloat());
@@ -308,8 +304,7 @@ class FashionMnistTest {
     void subsetIsClassBalancedAndDeterministic() throws Exception {
         FashionMnist a = subset(1000, 42);
         assertEquals(1000, a.size());
-        assertArrayEquals(
-                new int[] {100, 100, 100, 100, 100, 100, 100, 100, 100, 100}, classCounts(a));
+        assertArrayEquals(new int[] {100, 100, 100, 100, 100, 100, 100, 100, 100, 100}, classCounts(a));
         List<String> first = fingerprints(a);
         assertEquals(first, fingerprints(subset(1000, 42)));
         assertNotEquals(first, fingerprints(subset(1000, 43)));

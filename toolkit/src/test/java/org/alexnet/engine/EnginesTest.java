@@ -30,11 +30,18 @@ class EnginesTest {
     void gpusNewerThanMXNetsCudaBuildChoosePyTorchAndSaySo() {
         Engines.Choice c = Engines.choose(null, -1, gpus("9.0", "9.0"));
         assertEquals("PyTorch", c.engine().getEngineName());
-        assertTrue(c.notes().get(0).startsWith("using PyTorch: MXNet's CUDA build needs CUDA 11.2 and compute capability"
-                + " up to 8.6, and this machine has 2 GPUs (compute capability 9.0, 9.0), CUDA runtime 11.2"), c.notes().toString());
+        assertTrue(
+                c.notes()
+                        .get(0)
+                        .startsWith(
+                                "using PyTorch: MXNet's CUDA build needs CUDA 11.2 and compute capability"
+                                        + " up to 8.6, and this machine has 2 GPUs (compute capability 9.0, 9.0), CUDA runtime 11.2"),
+                c.notes().toString());
         // Here PyTorch has its CPU build, so the second note says training stays on the CPU, and why.
-        assertTrue(c.notes().get(1).contains("training on the CPU although this machine has 2 GPUs")
-                && c.notes().get(1).contains("PyTorch loaded the CPU build bundled in the jar"), c.notes().toString());
+        assertTrue(
+                c.notes().get(1).contains("training on the CPU although this machine has 2 GPUs")
+                        && c.notes().get(1).contains("PyTorch loaded the CPU build bundled in the jar"),
+                c.notes().toString());
     }
 
     @Test
@@ -42,7 +49,9 @@ class EnginesTest {
         Engines.Choice c = Engines.choose("mxnet", -1, gpus("12.0"));
         assertEquals("MXNet", c.engine().getEngineName());
         assertEquals(1, c.notes().size(), c.notes().toString());
-        assertTrue(c.notes().get(0).contains("MXNet loaded the CPU build bundled in the jar"), c.notes().toString());
+        assertTrue(
+                c.notes().get(0).contains("MXNet loaded the CPU build bundled in the jar"),
+                c.notes().toString());
     }
 
     @Test
@@ -51,8 +60,12 @@ class EnginesTest {
         Engines.Choice c = Engines.choose(null, -1, gpus("8.0"));
         assertEquals("MXNet", c.engine().getEngineName());
         assertEquals(1, c.notes().size(), c.notes().toString());
-        assertTrue(c.notes().get(0).startsWith("training on the CPU although this machine has 1 GPU (compute capability"
-                + " 8.0), CUDA runtime 11.2: MXNet loaded the CPU build bundled in the jar;"), c.notes().toString());
+        assertTrue(
+                c.notes()
+                        .get(0)
+                        .startsWith("training on the CPU although this machine has 1 GPU (compute capability"
+                                + " 8.0), CUDA runtime 11.2: MXNet loaded the CPU build bundled in the jar;"),
+                c.notes().toString());
     }
 
     @Test

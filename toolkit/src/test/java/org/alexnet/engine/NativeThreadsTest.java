@@ -17,8 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeThreadsTest {
 
     static String run(Path dir, String... env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.alexnet.cli.Main", "summary", "--model", "lenet"));
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.alexnet.cli.Main",
+                "summary",
+                "--model",
+                "lenet"));
         pb.environment().remove("OMP_NUM_THREADS");
         pb.environment().remove("OMP_WAIT_POLICY");
         pb.environment().put("OMP_DISPLAY_ENV", "true");

@@ -32,17 +32,24 @@ class NoBundledNativesTest {
 
     @TempDir
     static Path dir;
+
     static Path libtorch;
 
     @BeforeAll
     static void unpackLibtorch() throws IOException {
         String nativeJar = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.contains("pytorch-native-cpu")).findFirst().orElseThrow();
+                .filter(e -> e.contains("pytorch-native-cpu"))
+                .findFirst()
+                .orElseThrow();
         libtorch = Files.createDirectories(dir.resolve("libtorch"));
         try (JarFile jar = new JarFile(nativeJar)) {
-            for (JarEntry e : jar.stream().filter(e -> !e.isDirectory() && e.getName().startsWith("pytorch/")).toList()) {
+            for (JarEntry e : jar.stream()
+                    .filter(e -> !e.isDirectory() && e.getName().startsWith("pytorch/"))
+                    .toList()) {
                 try (InputStream in = jar.getInputStream(e)) {
-                    Files.copy(in, libtorch.resolve(Path.of(e.getName()).getFileName().toString()));
+                    Files.copy(
+                            in,
+                            libtorch.resolve(Path.of(e.getName()).getFileName().toString()));
                 }
             }
         }
@@ -55,8 +62,11 @@ class NoBundledNativesTest {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("mxnet-native") && !e.contains("pytorch-native"))
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-DENGINE_CACHE_DIR=" + dir.resolve("djl-cache-" + System.nanoTime()), "-cp", classPath,
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-DENGINE_CACHE_DIR=" + dir.resolve("djl-cache-" + System.nanoTime()),
+                "-cp",
+                classPath,
                 "org.alexnet.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -76,11 +86,17 @@ class NoBundledNativesTest {
         Result r = alexnet(Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString()), "doctor");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("bundles no native library"), r.out());
-        assertTrue(r.out().contains("PyTorch    2.7.1, CPU build") && r.out().contains("from a local folder (PYTORCH_LIBRARY_PATH)"),
+        assertTrue(
+                r.out().contains("PyTorch    2.7.1, CPU build")
+                        && r.out().contains("from a local folder (PYTORCH_LIBRARY_PATH)"),
                 r.out());
         assertTrue(r.out().contains("           " + libtorch), r.out());
-        assertTrue(r.out().contains("MXNet      not loadable: MXNet's native library could not be loaded: this jar bundles"
-                + " none (the gpu jar)"), r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                "MXNet      not loadable: MXNet's native library could not be loaded: this jar bundles"
+                                        + " none (the gpu jar)"),
+                r.out());
         assertTrue(r.out().contains("training   PyTorch on cpu()"), r.out());
         assertEquals("", r.err());
     }
@@ -88,27 +104,45 @@ class NoBundledNativesTest {
     @Test
     void trainsASmokeRunOnALocalLibtorch() throws Exception {
         Path run = dir.resolve("run");
-        Result r = alexnet(Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString()),
-                "train", "--preset", "smoke", "--epochs", "1", "--output", run.toString());
+        Result r = alexnet(
+                Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString()),
+                "train",
+                "--preset",
+                "smoke",
+                "--epochs",
+                "1",
+                "--output",
+                run.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("note: using PyTorch: MXNet's native library could not be loaded"), r.out());
         assertTrue(r.out().contains("on cpu() (PyTorch 2.7.1)"), r.out());
         History h = History.readCsv(run.resolve("history.csv"));
         assertEquals(1, h.size());
         assertTrue(Double.isFinite(h.last().trainLoss()) && h.last().validationAccuracy() >= 0, h.toCsv());
-        assertFalse(r.out().contains("WARN") || r.err().contains("WARN") || r.err().contains("Exception"), r.out() + r.err());
+        assertFalse(
+                r.out().contains("WARN") || r.err().contains("WARN") || r.err().contains("Exception"),
+                r.out() + r.err());
     }
 
     @Test
     void withNothingLoadableTrainingStopsWithOneClearLine() throws Exception {
         long start = System.nanoTime();
-        Result r = alexnet(Map.of(), "train", "--preset", "smoke", "--output", dir.resolve("none").toString());
+        Result r = alexnet(
+                Map.of(),
+                "train",
+                "--preset",
+                "smoke",
+                "--output",
+                dir.resolve("none").toString());
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(1, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), r.err());
-        assertTrue(lines.get(0).startsWith("alexnet: MXNet's native library could not be loaded: this jar bundles none"
-                + " (the gpu jar) and DJL could not download it (no network); set MXNET_LIBRARY_PATH"), r.err());
+        assertTrue(
+                lines.get(0)
+                        .startsWith("alexnet: MXNet's native library could not be loaded: this jar bundles none"
+                                + " (the gpu jar) and DJL could not download it (no network); set MXNET_LIBRARY_PATH"),
+                r.err());
         assertFalse(Files.exists(dir.resolve("none")), "nothing written");
         System.out.printf("no engine: exit after %.1f s%n", seconds);
     }

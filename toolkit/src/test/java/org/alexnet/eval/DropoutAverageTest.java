@@ -41,7 +41,8 @@ class DropoutAverageTest {
         }
 
         @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = inputs.head();
             if (training) {
                 float[] mask = new float[HIDDEN];
@@ -164,8 +165,10 @@ class DropoutAverageTest {
     @Test
     void refusesZeroSamples() {
         try (NDManager m = NDManager.newBaseManager(TestEngines.MXNET)) {
-            assertThrows(IllegalArgumentException.class,
-                    () -> DropoutAverage.sample(new AllMasks(new float[CLASSES][HIDDEN]), new NDList(m.ones(new Shape(1, HIDDEN))), 0));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DropoutAverage.sample(
+                            new AllMasks(new float[CLASSES][HIDDEN]), new NDList(m.ones(new Shape(1, HIDDEN))), 0));
         }
     }
 }

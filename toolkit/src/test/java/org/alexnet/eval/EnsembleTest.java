@@ -65,7 +65,8 @@ class EnsembleTest {
             }
             // Neither member alone: A's own probability of class 0 is higher, B's lower.
             assertEquals(0, argmax(p));
-            Predictions pred = Predictions.of(new int[] {0}, new float[][] {out.get(0).toFloatArray()}, new int[] {0});
+            Predictions pred =
+                    Predictions.of(new int[] {0}, new float[][] {out.get(0).toFloatArray()}, new int[] {0});
             assertEquals((pa[0] + pb[0]) / 2, pred.confidence(0), 1e-6, "Predictions' confidence is the ensemble's");
         }
     }
@@ -109,10 +110,16 @@ class EnsembleTest {
             for (Model model : List.of(first, second, third)) {
                 model.setBlock(Linear.builder().setUnits(7).build());
                 model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, input);
-                NDArray scores = model.getBlock().forward(new ParameterStore(m, false), new NDList(x), false).head();
+                NDArray scores = model.getBlock()
+                        .forward(new ParameterStore(m, false), new NDList(x), false)
+                        .head();
                 own[i++] = scores.softmax(-1).toFloatArray();
             }
-            float[] p = Ensemble.of(List.of(first, second, third)).predict(new NDList(x)).head().softmax(-1).toFloatArray();
+            float[] p = Ensemble.of(List.of(first, second, third))
+                    .predict(new NDList(x))
+                    .head()
+                    .softmax(-1)
+                    .toFloatArray();
             for (int k = 0; k < p.length; k++) {
                 assertEquals((own[0][k] + own[1][k] + own[2][k]) / 3.0, p[k], 1e-5, "entry " + k);
             }

@@ -83,7 +83,8 @@ class EvaluationTest {
             assertEquals(1, confusion[0][0]);
             assertEquals(1, confusion[1][1]);
             // Rows that are not a whole number of patches per label are refused.
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> e.add(m.create(new float[7 * 3], new Shape(7, 3)), m.create(new float[] {0, 1})));
         }
     }
@@ -116,7 +117,8 @@ class EvaluationTest {
         tieFirst.add(new float[] {1, 1, 1, 1, 1, 1, 0, 0}, new float[] {4});
         assertEquals(1.0, tieFirst.getTop5(), 0);
         assertEquals(0.0, tieFirst.getTop1(), 0);
-        assertArrayEquals(new long[] {1, 0, 0, 0, 0, 0, 0, 0}, tieFirst.getConfusion()[4], "predicted: the first maximum");
+        assertArrayEquals(
+                new long[] {1, 0, 0, 0, 0, 0, 0, 0}, tieFirst.getConfusion()[4], "predicted: the first maximum");
         assertTrue(Double.isNaN(new Evaluation(5).getTop5()), "top-5 of five classes means nothing");
     }
 }

@@ -63,17 +63,22 @@ class LayerFeaturesTest {
             assertEquals(List.of("flatten", "fc1", "relu", "drop", "fc2"), List.copyOf(out.keySet()));
             for (int i = 0; i < 2; i++) {
                 float[] e = byHand(inputs[i]);
-                assertArrayEquals(new float[] {e[0], e[1]}, out.get("fc1").get(i).toFloatArray(), 1e-5f);
-                assertArrayEquals(new float[] {e[2], e[3]}, out.get("relu").get(i).toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        new float[] {e[0], e[1]}, out.get("fc1").get(i).toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        new float[] {e[2], e[3]}, out.get("relu").get(i).toFloatArray(), 1e-5f);
                 // Inference mode: dropout passes values through unchanged.
-                assertArrayEquals(new float[] {e[2], e[3]}, out.get("drop").get(i).toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        new float[] {e[2], e[3]}, out.get("drop").get(i).toFloatArray(), 1e-5f);
                 assertArrayEquals(new float[] {e[4]}, out.get("fc2").get(i).toFloatArray(), 1e-5f);
             }
             // The last layer's output is the network's own forward result.
-            NDArray full = net.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            NDArray full = net.forward(new ParameterStore(m, false), new NDList(x), false)
+                    .head();
             assertArrayEquals(full.toFloatArray(), out.get("fc2").toFloatArray(), 1e-6f);
             // Stopping early computes only up to the layer.
-            assertEquals(List.of("flatten", "fc1", "relu"),
+            assertEquals(
+                    List.of("flatten", "fc1", "relu"),
                     List.copyOf(LayerFeatures.trace(net, x, "relu").keySet()));
             assertThrows(IllegalArgumentException.class, () -> LayerFeatures.trace(net, x, "fc9"));
         }

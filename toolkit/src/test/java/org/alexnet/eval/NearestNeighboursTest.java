@@ -50,7 +50,10 @@ class NearestNeighboursTest {
                 }
                 byDistance.put(aa + bb - 2 * ab, i);
             }
-            int[] expected = byDistance.values().stream().limit(7).mapToInt(Integer::intValue).toArray();
+            int[] expected = byDistance.values().stream()
+                    .limit(7)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             assertArrayEquals(expected, nn.nearest(query, 7));
             Map.Entry<Double, Integer> first = byDistance.firstEntry();
             assertEquals(Math.sqrt(first.getKey()), nn.distance(first.getValue(), query), 1e-5);

@@ -44,17 +44,28 @@ class PredictionsTest {
 
     @Test
     void runsAForwardFunctionOverADatasetInOrder() {
-        assumeTrue(Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("t10k-images-idx3-ubyte.gz")),
+        assumeTrue(
+                Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("t10k-images-idx3-ubyte.gz")),
                 "needs the Fashion-MNIST files");
-        FashionMnist test = FashionMnist.builder().optUsage(Dataset.Usage.TEST).optSubset(50, 1)
-                .setSampling(10, false).build();
+        FashionMnist test = FashionMnist.builder()
+                .optUsage(Dataset.Usage.TEST)
+                .optSubset(50, 1)
+                .setSampling(10, false)
+                .build();
         try (NDManager m = NDManager.newBaseManager(TestEngines.MXNET)) {
             // A "model" that scores class floor(mean pixel * 10) highest: predictable from the pixels.
-            Predictions p = Predictions.run(x -> {
-                NDArray mean = x.head().mean(new int[] {1, 2, 3});
-                NDArray cls = mean.mul(10).floor().toType(ai.djl.ndarray.types.DataType.INT32, false).mod(10);
-                return new NDList(cls.oneHot(10));
-            }, test, 16, m);
+            Predictions p = Predictions.run(
+                    x -> {
+                        NDArray mean = x.head().mean(new int[] {1, 2, 3});
+                        NDArray cls = mean.mul(10)
+                                .floor()
+                                .toType(ai.djl.ndarray.types.DataType.INT32, false)
+                                .mod(10);
+                        return new NDList(cls.oneHot(10));
+                    },
+                    test,
+                    16,
+                    m);
             assertEquals(50, p.size());
             for (int i = 0; i < 50; i++) {
                 byte[] px = test.getPixels(i);

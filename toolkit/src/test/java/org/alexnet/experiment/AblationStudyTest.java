@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -42,8 +41,8 @@ class AblationStudyTest {
     private static final List<Arm<Ablations.Setup>> ARMS = Ablations.arms(List.of("no-dropout", Ablations.CENTRE_TEST));
 
     private static AblationTrial trial(StopSignal stop, List<ProgressListener> listeners) {
-        return new AblationTrial(AblationTrial.fashionMnist(null), ENGINE, new Device[] {Device.cpu()},
-                () -> listeners, stop);
+        return new AblationTrial(
+                AblationTrial.fashionMnist(null), ENGINE, new Device[] {Device.cpu()}, () -> listeners, stop);
     }
 
     @Test
@@ -60,7 +59,8 @@ class AblationStudyTest {
         };
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        assertThrows(TrainingInterruptedException.class,
+        assertThrows(
+                TrainingInterruptedException.class,
                 () -> new AblationStudy(BASE, ARMS, SEEDS, dir, trial(stop, List.of(stopper)), false, "test").run(out));
         Path first = dir.resolve("baseline/seed-1");
         RunState partial = Checkpoint.readState(Training.lastCheckpoint(first));
@@ -70,8 +70,8 @@ class AblationStudyTest {
 
         // 2. The same study again: the first run continues from its checkpoint, the rest run.
         log.reset();
-        AblationStudy.Outcome done = new AblationStudy(BASE, ARMS, SEEDS, dir, trial(null, List.of()), false, "test")
-                .run(out);
+        AblationStudy.Outcome done =
+                new AblationStudy(BASE, ARMS, SEEDS, dir, trial(null, List.of()), false, "test").run(out);
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("run 1/6: baseline, seed 1 (continuing)"), text);
         assertEquals(6, done.results().size());
@@ -85,16 +85,23 @@ class AblationStudyTest {
 
         // 3. Every CSV value is what testing that run's checkpoint gives.
         for (Experiment.Result r : Experiment.read(dir.resolve(Experiment.RESULTS))) {
-            Arm<Ablations.Setup> arm = ARMS.stream().filter(a -> a.name().equals(r.arm())).findFirst().orElseThrow();
+            Arm<Ablations.Setup> arm = ARMS.stream()
+                    .filter(a -> a.name().equals(r.arm()))
+                    .findFirst()
+                    .orElseThrow();
             Ablations.Setup setup = arm.change().apply(BASE);
-            Path folder = AblationTrial.trainingFolder(setup, dir.resolve(r.arm()).resolve("seed-" + r.seed()));
+            Path folder =
+                    AblationTrial.trainingFolder(setup, dir.resolve(r.arm()).resolve("seed-" + r.seed()));
             try (Checkpoint.Loaded loaded = Checkpoint.loadModel(folder, ENGINE, Device.cpu())) {
                 Recipe recipe = AblationTrial.testRecipe(loaded.state().recipe());
                 var test = FashionMnistData.of(loaded.state(), null).testSet(recipe, setup.tenPatch());
                 assertEquals(setup.tenPatch() ? FashionMnist.Crops.TEN : FashionMnist.Crops.CENTRE, test.getCrops());
                 ParameterStore ps = new ParameterStore(loaded.model().getNDManager(), false);
-                Evaluation e = Evaluation.run(x -> loaded.model().getBlock().forward(ps, x, false), test,
-                        loaded.model().getNDManager(), 10);
+                Evaluation e = Evaluation.run(
+                        x -> loaded.model().getBlock().forward(ps, x, false),
+                        test,
+                        loaded.model().getNDManager(),
+                        10);
                 assertEquals(1 - e.getTop1(), r.top1Error(), 1e-12, r.arm() + " seed " + r.seed());
                 assertEquals(1 - e.getTop5(), r.top5Error(), 1e-12);
                 assertEquals(1, r.epochs());
@@ -104,8 +111,8 @@ class AblationStudyTest {
         // 4. Once more, with the ensemble: nothing is trained again.
         FileTime before = Files.getLastModifiedTime(Training.lastCheckpoint(first));
         log.reset();
-        AblationStudy.Outcome again = new AblationStudy(BASE, ARMS, SEEDS, dir, trial(null, List.of()), true, "test")
-                .run(out);
+        AblationStudy.Outcome again =
+                new AblationStudy(BASE, ARMS, SEEDS, dir, trial(null, List.of()), true, "test").run(out);
         text = log.toString(StandardCharsets.UTF_8);
         assertEquals(6, text.lines().filter(l -> l.endsWith("already done")).count(), text);
         assertEquals(done.results(), again.results());
@@ -121,8 +128,10 @@ class AblationStudyTest {
         List<float[]> scores = new ArrayList<>();
         FashionMnist test = null;
         for (long seed : SEEDS) {
-            try (Checkpoint.Loaded m = Checkpoint.loadModel(dir.resolve("baseline/seed-" + seed), ENGINE, Device.cpu())) {
-                test = FashionMnistData.of(m.state(), null).testSet(AblationTrial.testRecipe(m.state().recipe()), true);
+            try (Checkpoint.Loaded m =
+                    Checkpoint.loadModel(dir.resolve("baseline/seed-" + seed), ENGINE, Device.cpu())) {
+                test = FashionMnistData.of(m.state(), null)
+                        .testSet(AblationTrial.testRecipe(m.state().recipe()), true);
                 long[] idx = new long[(int) test.size()];
                 for (int i = 0; i < idx.length; i++) {
                     idx[i] = i;
@@ -130,8 +139,11 @@ class AblationStudyTest {
                 NDManager manager = m.model().getNDManager().newSubManager();
                 try (manager) {
                     ParameterStore ps = new ParameterStore(manager, false);
-                    scores.add(m.model().getBlock().forward(ps, new NDList(test.getImages(manager, idx)), false)
-                            .head().toFloatArray());
+                    scores.add(m.model()
+                            .getBlock()
+                            .forward(ps, new NDList(test.getImages(manager, idx)), false)
+                            .head()
+                            .toFloatArray());
                 }
             }
         }

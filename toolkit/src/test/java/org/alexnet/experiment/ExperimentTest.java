@@ -27,14 +27,26 @@ class ExperimentTest {
     @Test
     void runsEveryArmWithEverySeedAndSummarises(@TempDir Path dir) throws Exception {
         List<String> calls = new ArrayList<>();
-        Experiment<Setup> e = new Experiment<>(new Setup(1), ARMS, List.of(1L, 2L, 3L), dir,
+        Experiment<Setup> e = new Experiment<>(
+                new Setup(1),
+                ARMS,
+                List.of(1L, 2L, 3L),
+                dir,
                 (s, seed, folder) -> {
                     calls.add(folder.getParent().getFileName() + "/" + folder.getFileName());
                     return outcome(s, seed);
-                }, new Experiment.Listener() {});
+                },
+                new Experiment.Listener() {});
         List<Experiment.Result> results = e.run();
-        assertEquals(List.of("baseline/seed-1", "narrow/seed-1", "baseline/seed-2", "narrow/seed-2",
-                "baseline/seed-3", "narrow/seed-3"), calls);
+        assertEquals(
+                List.of(
+                        "baseline/seed-1",
+                        "narrow/seed-1",
+                        "baseline/seed-2",
+                        "narrow/seed-2",
+                        "baseline/seed-3",
+                        "narrow/seed-3"),
+                calls);
         assertEquals(results, Experiment.read(dir.resolve(Experiment.RESULTS)));
 
         Summary summary = Summary.of(results, "baseline");
@@ -46,7 +58,9 @@ class ExperimentTest {
         double half = 2.776445105 * Math.sqrt(2 * 0.01 / 3);
         assertEquals(10.0 - half, narrow.top1VsBaseline().low(), 1e-6);
         assertEquals(12.0, summary.line("baseline").seconds(), 1e-9);
-        assertEquals(List.of("baseline", "narrow"), summary.toTable().stringColumn("arm").asList());
+        assertEquals(
+                List.of("baseline", "narrow"),
+                summary.toTable().stringColumn("arm").asList());
         assertTrue(summary.toString().contains("+10.00 ["), summary.toString());
     }
 
@@ -62,15 +76,20 @@ class ExperimentTest {
             calls.add(folder.toString());
             return outcome(s, seed);
         };
-        Experiment<Setup> first = new Experiment<>(new Setup(1), ARMS, List.of(1L, 2L), dir, failing,
-                new Experiment.Listener() {});
+        Experiment<Setup> first =
+                new Experiment<>(new Setup(1), ARMS, List.of(1L, 2L), dir, failing, new Experiment.Listener() {});
         assertThrows(InterruptedException.class, first::run);
         assertEquals(2, Experiment.read(dir.resolve(Experiment.RESULTS)).size());
 
         List<String> resumed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        Experiment<Setup> second = new Experiment<>(new Setup(1), ARMS, List.of(1L, 2L), dir,
-                (s, seed, folder) -> outcome(s, seed), new Experiment.Listener() {
+        Experiment<Setup> second = new Experiment<>(
+                new Setup(1),
+                ARMS,
+                List.of(1L, 2L),
+                dir,
+                (s, seed, folder) -> outcome(s, seed),
+                new Experiment.Listener() {
                     @Override
                     public void onRunSkipped(int index, int total, String arm, long seed) {
                         skipped.add(arm + seed);
@@ -88,10 +107,21 @@ class ExperimentTest {
 
     @Test
     void aChangedSetupIsRefusedNotMixedIn(@TempDir Path dir) throws Exception {
-        new Experiment<>(new Setup(1), ARMS, List.of(1L), dir, (s, seed, f) -> outcome(s, seed),
-                new Experiment.Listener() {}).run();
-        Experiment<Setup> changed = new Experiment<>(new Setup(2), ARMS, List.of(1L, 2L), dir,
-                (s, seed, f) -> outcome(s, seed), new Experiment.Listener() {});
+        new Experiment<>(
+                        new Setup(1),
+                        ARMS,
+                        List.of(1L),
+                        dir,
+                        (s, seed, f) -> outcome(s, seed),
+                        new Experiment.Listener() {})
+                .run();
+        Experiment<Setup> changed = new Experiment<>(
+                new Setup(2),
+                ARMS,
+                List.of(1L, 2L),
+                dir,
+                (s, seed, f) -> outcome(s, seed),
+                new Experiment.Listener() {});
         IllegalStateException e = assertThrows(IllegalStateException.class, changed::run);
         assertTrue(e.getMessage().contains("different setup"), e.getMessage());
     }
@@ -99,7 +129,14 @@ class ExperimentTest {
     @Test
     void badArmsAndSeedsAreRefused(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> new Arm<Setup>("No Spaces", "", s -> s));
-        assertThrows(IllegalArgumentException.class, () -> new Experiment<>(new Setup(1), ARMS, List.of(1L, 1L),
-                dir, (s, seed, f) -> outcome(s, seed), new Experiment.Listener() {}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Experiment<>(
+                        new Setup(1),
+                        ARMS,
+                        List.of(1L, 1L),
+                        dir,
+                        (s, seed, f) -> outcome(s, seed),
+                        new Experiment.Listener() {}));
     }
 }

@@ -39,11 +39,14 @@ class Figure1Test {
     @Test
     void ratioTakesEachActivationsFastestLearningRate() {
         List<Figure1.Row> rows = List.of(
-                new Figure1.Row("relu", 0.01f, 1, 0.25, 1.0, 1, 1), new Figure1.Row("relu", 0.1f, 1, 0.25, 0.5, 1, 1),
+                new Figure1.Row("relu", 0.01f, 1, 0.25, 1.0, 1, 1),
+                new Figure1.Row("relu", 0.1f, 1, 0.25, 0.5, 1, 1),
                 new Figure1.Row("tanh", 0.01f, 1, 0.25, 3.0, 3, 1),
                 new Figure1.Row("tanh", 0.1f, 1, 0.25, Double.NaN, 1, 1),
-                new Figure1.Row("relu", 0.01f, 2, 0.25, 1.0, 1, 1), new Figure1.Row("tanh", 0.01f, 2, 0.25, 4.0, 4, 1));
-        Figure1.Ratio r = Figure1.ratios(rows, List.of(1L, 2L), new double[] {0.25}).get(0);
+                new Figure1.Row("relu", 0.01f, 2, 0.25, 1.0, 1, 1),
+                new Figure1.Row("tanh", 0.01f, 2, 0.25, 4.0, 4, 1));
+        Figure1.Ratio r =
+                Figure1.ratios(rows, List.of(1L, 2L), new double[] {0.25}).get(0);
         assertEquals(List.of(6.0, 4.0), r.ratios());
         assertEquals(5.0, r.mean(), 1e-12);
         assertEquals(Math.sqrt(2), r.sd(), 1e-12);
@@ -54,26 +57,44 @@ class Figure1Test {
     @Test
     void tinyStudyRunsStopsAtTheLastLevelAndSkipsOnRerun(@TempDir Path dir) throws Exception {
         double[] levels = {0.6, 0.4};
-        Figure1 f = new Figure1(Preset.FIGURE1_SMOKE.recipe(), List.of(0.05f), List.of(1L), levels, 200, dir, null,
-                "MXNet", Device.cpu(), List::of);
+        Figure1 f = new Figure1(
+                Preset.FIGURE1_SMOKE.recipe(),
+                List.of(0.05f),
+                List.of(1L),
+                levels,
+                200,
+                dir,
+                null,
+                "MXNet",
+                Device.cpu(),
+                List::of);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<Figure1.Ratio> ratios = f.run(new PrintStream(log, true, StandardCharsets.UTF_8));
         List<Figure1.Row> rows = Figure1.read(dir.resolve(Figure1.RESULTS));
         assertEquals(4, rows.size()); // 2 activations x 1 lr x 2 levels
-        Figure1.Row relu = rows.stream().filter(r -> r.activation().equals("relu") && r.level() == 0.4).findFirst()
+        Figure1.Row relu = rows.stream()
+                .filter(r -> r.activation().equals("relu") && r.level() == 0.4)
+                .findFirst()
                 .orElseThrow();
         assertFalse(Double.isNaN(relu.epochs()), log.toString(StandardCharsets.UTF_8));
         // The run stopped when it reached the last level, inside the 2-epoch budget.
         assertEquals(relu.epochs(), relu.epochsTrained(), 1e-12);
         assertTrue(relu.epochs() < 2);
-        Figure1.Row tanh = rows.stream().filter(r -> r.activation().equals("tanh") && r.level() == 0.4).findFirst()
+        Figure1.Row tanh = rows.stream()
+                .filter(r -> r.activation().equals("tanh") && r.level() == 0.4)
+                .findFirst()
                 .orElseThrow();
         double expected = tanh.epochs() / relu.epochs();
         assertEquals(expected, ratios.get(1).ratios().get(0), 1e-12);
 
         log.reset();
         f.run(new PrintStream(log, true, StandardCharsets.UTF_8));
-        assertEquals(2, log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.endsWith("already done")).count());
+        assertEquals(
+                2,
+                log.toString(StandardCharsets.UTF_8)
+                        .lines()
+                        .filter(l -> l.endsWith("already done"))
+                        .count());
         assertEquals(rows, Figure1.read(dir.resolve(Figure1.RESULTS)));
     }
 }

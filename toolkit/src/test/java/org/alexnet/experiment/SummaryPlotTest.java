@@ -15,8 +15,15 @@ class SummaryPlotTest {
 
     @Test
     void eachArmIsADotWithItsIntervalAsABar() {
-        Summary s = Summary.of(List.of(r("baseline", 1, 0.101), r("no-lrn", 1, 0.201), r("baseline", 2, 0.102),
-                r("no-lrn", 2, 0.202), r("baseline", 3, 0.103), r("no-lrn", 3, 0.203)), "baseline");
+        Summary s = Summary.of(
+                List.of(
+                        r("baseline", 1, 0.101),
+                        r("no-lrn", 1, 0.201),
+                        r("baseline", 2, 0.102),
+                        r("no-lrn", 2, 0.202),
+                        r("baseline", 3, 0.103),
+                        r("no-lrn", 3, 0.203)),
+                "baseline");
         Figure f = s.differencePlot("ablations");
         // one bar for no-lrn, one trace of dots
         assertEquals(2, f.getTraces().length);

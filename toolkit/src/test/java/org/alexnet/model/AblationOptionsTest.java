@@ -64,7 +64,9 @@ class AblationOptionsTest {
         assertEquals(80_298L, s.getTotalParameters());
         assertTrue(tanh.build() instanceof FourLayerNet);
         FourLayerNet net = (FourLayerNet) tanh.build();
-        assertTrue(net.layer("act1").toString().toLowerCase().contains("tanh"), net.layer("act1").toString());
+        assertTrue(
+                net.layer("act1").toString().toLowerCase().contains("tanh"),
+                net.layer("act1").toString());
         assertEquals(new Shape(1, 15, 15), tanh.inputShape(15));
         assertThrows(IllegalArgumentException.class, () -> tanh.inputShape(14));
         assertEquals("convnet4(classes=10, activation=tanh)", tanh.toString());
@@ -73,7 +75,8 @@ class AblationOptionsTest {
     @Test
     void specIsAValueAndSurvivesProperties() {
         ModelSpec base = ModelSpec.of(ModelSpec.Variant.ALEXNET, 10, 1);
-        ModelSpec changed = base.withTowers(1).withConvWidth(0.5f).without("conv4").withLrn(false);
+        ModelSpec changed =
+                base.withTowers(1).withConvWidth(0.5f).without("conv4").withLrn(false);
         assertEquals(2, base.getOptions().getTowers()); // the original is unchanged
         assertTrue(base.getOptions().getRemoved().isEmpty());
         base.getOptions().optTowers(1); // a copy: changing it changes nothing
@@ -88,7 +91,9 @@ class AblationOptionsTest {
 
     @Test
     void checkpointsWrittenBeforeTheNewKeysStillLoad() {
-        Properties old = ModelSpec.of(ModelSpec.Variant.ALEXNET_FASHION, 10, 1).withDropout(0.3f).toProperties();
+        Properties old = ModelSpec.of(ModelSpec.Variant.ALEXNET_FASHION, 10, 1)
+                .withDropout(0.3f)
+                .toProperties();
         old.remove("convWidth");
         old.remove("removed");
         ModelSpec read = ModelSpec.fromProperties(old);

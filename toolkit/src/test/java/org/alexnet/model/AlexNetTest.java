@@ -115,8 +115,8 @@ class AlexNetTest {
     @Test
     void nonOverlappingPoolingKeepsTheOutputSizes() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
-            ModelSummary s = summarise(
-                    AlexNet.builder().optOverlappingPooling(false).build(), m, new Shape(1, 3, 224, 224));
+            ModelSummary s =
+                    summarise(AlexNet.builder().optOverlappingPooling(false).build(), m, new Shape(1, 3, 224, 224));
             assertEquals(new Shape(96, 27, 27), s.row("pool1").getOutput());
             assertEquals(new Shape(256, 13, 13), s.row("pool2").getOutput());
             assertEquals(new Shape(256, 6, 6), s.row("pool5").getOutput());
@@ -143,11 +143,13 @@ class AlexNetTest {
 
     @Test
     void badOptionsAreRejectedWithAClearMessage() {
-        var e = assertThrows(IllegalArgumentException.class, () -> AlexNet.builder().optTowers(3));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> AlexNet.builder().optTowers(3));
         assertTrue(e.getMessage().contains("towers must be 1 or 2"));
         assertThrows(IllegalArgumentException.class, () -> AlexNet.builder().optDropout(1f));
         assertThrows(IllegalArgumentException.class, () -> AlexNet.builder().optClasses(0));
-        var small = assertThrows(IllegalArgumentException.class, () -> AlexNet.paper().inputShape(64));
+        var small = assertThrows(
+                IllegalArgumentException.class, () -> AlexNet.paper().inputShape(64));
         assertTrue(small.getMessage().contains("at least 67"));
     }
 

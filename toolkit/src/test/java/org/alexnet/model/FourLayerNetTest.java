@@ -14,7 +14,8 @@ class FourLayerNetTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void shapesAndParametersOnFashionMnist(String engine) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
-            ModelSummary s = AlexNetTest.summarise(new FourLayerNet(10, ActivationKind.TANH), m, new Shape(1, 1, 28, 28));
+            ModelSummary s =
+                    AlexNetTest.summarise(new FourLayerNet(10, ActivationKind.TANH), m, new Shape(1, 1, 28, 28));
             // 28 -> 13 -> 6 -> 2 after each 3x3 stride-2 pool; the convolutions keep the size.
             assertEquals(new Shape(32, 13, 13), s.row("pool1").getOutput());
             assertEquals(new Shape(32, 6, 6), s.row("pool2").getOutput());

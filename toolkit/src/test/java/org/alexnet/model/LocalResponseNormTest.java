@@ -13,15 +13,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
-import org.alexnet.TestEngines;
-import org.alexnet.model.LocalResponseNorm.Implementation;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -29,6 +20,12 @@ import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.alexnet.TestEngines;
+import org.alexnet.model.LocalResponseNorm.Implementation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalResponseNormTest {
 
@@ -45,14 +42,13 @@ class LocalResponseNormTest {
         assertEquals(2f, lrn.getK());
         assertEquals(Implementation.AUTO, lrn.getImplementation());
         assertEquals("LocalResponseNorm(n=5, alpha=1.0E-4, beta=0.75, k=2.0)", lrn.toString());
-        LocalResponseNorm built =
-                LocalResponseNorm.builder()
-                        .optSize(3)
-                        .optAlpha(2e-4f)
-                        .optBeta(0.5f)
-                        .optK(1f)
-                        .optImplementation(Implementation.PORTABLE)
-                        .build();
+        LocalResponseNorm built = LocalResponseNorm.builder()
+                .optSize(3)
+                .optAlpha(2e-4f)
+                .optBeta(0.5f)
+                .optK(1f)
+                .optImplementation(Implementation.PORTABLE)
+                .build();
         assertEquals("LocalResponseNorm(n=3, alpha=2.0E-4, beta=0.5, k=1.0)", built.toString());
         assertEquals(Implementation.PORTABLE, built.getImplementation());
     }
@@ -60,10 +56,9 @@ class LocalResponseNormTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -1, -3, 2, 4, 6})
     void rejectsBadSize(int n) {
-        IllegalArgumentException e =
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () -> LocalResponseNorm.builder().optSize(n).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LocalResponseNorm.builder().optSize(n).build());
         assertTrue(e.getMessage().contains("odd and positive"), e.getMessage());
     }
 
@@ -73,7 +68,8 @@ class LocalResponseNormTest {
                 IllegalArgumentException.class,
                 () -> LocalResponseNorm.builder().optAlpha(-1f).build());
         assertThrows(
-                IllegalArgumentException.class, () -> LocalResponseNorm.builder().optK(0f).build());
+                IllegalArgumentException.class,
+                () -> LocalResponseNorm.builder().optK(0f).build());
         assertThrows(
                 IllegalArgumentException.class,
                 () -> LocalResponseNorm.builder().optBeta(Float.NaN).build());
@@ -122,8 +118,7 @@ class LocalResponseNormTest {
         assertTrue(relativeError(referenceGradient(a, g, 5, 1e-4 / 5, 0.75, 2), expected) > 1e-2);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             for (Implementation impl : implementationsFor(engine, DataType.FLOAT32)) {
-                double err =
-                        relativeError(runGradient(manager, impl, a, g, DataType.FLOAT32), expected);
+                double err = relativeError(runGradient(manager, impl, a, g, DataType.FLOAT32), expected);
                 report("gradient", engine, impl, DataType.FLOAT32, err);
                 assertTrue(err < TOLERANCE, engine + " " + impl + " gradient error " + err);
             }
@@ -161,7 +156,8 @@ class LocalResponseNormTest {
     void nativeAndPortableAgreeOnMxnet() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), TestEngines.MXNET)) {
             NDArray x = manager.create(randomInput(3), SHAPE);
-            float[] nat = forward(block(Implementation.NATIVE), manager, x, false).toFloatArray();
+            float[] nat =
+                    forward(block(Implementation.NATIVE), manager, x, false).toFloatArray();
             float[] port =
                     forward(block(Implementation.PORTABLE), manager, x, false).toFloatArray();
             double err = relativeError(toDouble(nat), toDouble(port));
@@ -174,10 +170,9 @@ class LocalResponseNormTest {
     void nativeFailsClearlyOffMxnet() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), TestEngines.PYTORCH)) {
             NDArray x = manager.create(randomInput(4), SHAPE);
-            UnsupportedOperationException e =
-                    assertThrows(
-                            UnsupportedOperationException.class,
-                            () -> forward(block(Implementation.NATIVE), manager, x, false));
+            UnsupportedOperationException e = assertThrows(
+                    UnsupportedOperationException.class,
+                    () -> forward(block(Implementation.NATIVE), manager, x, false));
             assertTrue(e.getMessage().contains("PORTABLE"), e.getMessage());
         }
     }
@@ -187,10 +182,9 @@ class LocalResponseNormTest {
         // MXNet's LRN would accept float64 and then fail asynchronously on the next read.
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), TestEngines.MXNET)) {
             NDArray x = manager.create(randomInput(5), SHAPE).toType(DataType.FLOAT64, false);
-            UnsupportedOperationException e =
-                    assertThrows(
-                            UnsupportedOperationException.class,
-                            () -> forward(block(Implementation.NATIVE), manager, x, false));
+            UnsupportedOperationException e = assertThrows(
+                    UnsupportedOperationException.class,
+                    () -> forward(block(Implementation.NATIVE), manager, x, false));
             assertTrue(e.getMessage().contains("float32"), e.getMessage());
         }
     }
@@ -206,8 +200,7 @@ class LocalResponseNormTest {
                 saved.saveParameters(os);
             }
             LocalResponseNorm loaded = LocalResponseNorm.paper();
-            try (DataInputStream is =
-                    new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            try (DataInputStream is = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
                 loaded.loadParameters(manager, is);
                 assertEquals(0, is.available(), "block must read exactly what it wrote");
             }
@@ -231,13 +224,12 @@ class LocalResponseNormTest {
         return LocalResponseNorm.builder().optImplementation(impl).build();
     }
 
-    private static NDArray forward(
-            LocalResponseNorm block, NDManager manager, NDArray x, boolean training) {
-        return block.forward(new ParameterStore(manager, false), new NDList(x), training).head();
+    private static NDArray forward(LocalResponseNorm block, NDManager manager, NDArray x, boolean training) {
+        return block.forward(new ParameterStore(manager, false), new NDList(x), training)
+                .head();
     }
 
-    private static double[] runForward(
-            NDManager manager, Implementation impl, float[] a, DataType dataType) {
+    private static double[] runForward(NDManager manager, Implementation impl, float[] a, DataType dataType) {
         NDArray x = manager.create(a, SHAPE).toType(dataType, false);
         NDArray y = forward(block(impl), manager, x, false);
         assertEquals(dataType, y.getDataType());
@@ -257,10 +249,8 @@ class LocalResponseNormTest {
         return x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
-    private static void report(
-            String what, String engine, Implementation impl, DataType dataType, double err) {
-        System.out.printf(
-                "LRN %s %-7s %-8s %-7s max rel err %.2e%n", what, engine, impl, dataType, err);
+    private static void report(String what, String engine, Implementation impl, DataType dataType, double err) {
+        System.out.printf("LRN %s %-7s %-8s %-7s max rel err %.2e%n", what, engine, impl, dataType, err);
     }
 
     /** Values of magnitude 10..50 with random sign, so alpha * sum(a^2) is of order 0.1..1. */
@@ -302,8 +292,7 @@ class LocalResponseNormTest {
     }
 
     /** The paper's formula, b_i = a_i / s_i^beta, in double precision. */
-    private static double[] referenceForward(
-            float[] a, int size, double alpha, double beta, double k) {
+    private static double[] referenceForward(float[] a, int size, double alpha, double beta, double k) {
         double[] s = denominatorBase(a, size, alpha, k);
         double[] b = new double[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -316,8 +305,7 @@ class LocalResponseNormTest {
      * d(sum(b * g))/da_j = g_j s_j^-beta - 2 alpha beta a_j sum_{i : j in window(i)} g_i a_i
      * s_i^(-beta-1), in double precision. The window relation is symmetric (|i - j| <= n/2).
      */
-    private static double[] referenceGradient(
-            float[] a, float[] g, int size, double alpha, double beta, double k) {
+    private static double[] referenceGradient(float[] a, float[] g, int size, double alpha, double beta, double k) {
         int[] d = toInts(SHAPE);
         double[] s = denominatorBase(a, size, alpha, k);
         double[] grad = new double[a.length];
@@ -333,8 +321,7 @@ class LocalResponseNormTest {
                             int i = idx(n, ci, h, w);
                             cross += g[i] * (double) a[i] * Math.pow(s[i], -beta - 1);
                         }
-                        grad[j] =
-                                g[j] * Math.pow(s[j], -beta) - 2 * alpha * beta * a[j] * cross;
+                        grad[j] = g[j] * Math.pow(s[j], -beta) - 2 * alpha * beta * a[j] * cross;
                     }
                 }
             }

@@ -26,12 +26,23 @@ class ModelSummaryTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void smallNetworkMatchesAHandCount(String engine) {
         LayerStack net = new LayerStack()
-                .add("conv1", Conv2d.builder().setFilters(4).setKernelShape(new Shape(3, 3))
-                        .optPadding(new Shape(1, 1)).optGroups(2).build())
+                .add(
+                        "conv1",
+                        Conv2d.builder()
+                                .setFilters(4)
+                                .setKernelShape(new Shape(3, 3))
+                                .optPadding(new Shape(1, 1))
+                                .optGroups(2)
+                                .build())
                 .add("act1", Activation.reluBlock())
                 .add("pool1", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add("conv2", Conv2d.builder().setFilters(6).setKernelShape(new Shape(3, 2))
-                        .optStride(new Shape(1, 2)).build())
+                .add(
+                        "conv2",
+                        Conv2d.builder()
+                                .setFilters(6)
+                                .setKernelShape(new Shape(3, 2))
+                                .optStride(new Shape(1, 2))
+                                .build())
                 .add("flatten", Blocks.batchFlattenBlock())
                 .add("fc", Linear.builder().setUnits(5).build());
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
@@ -85,7 +96,8 @@ class ModelSummaryTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             // One tower: conv2, conv4 and conv5 see all maps, twice the two-tower count:
             // 724,406,816 + 223,948,800 + 112,140,288 + 74,760,192.
-            ModelSummary one = AlexNetTest.summarise(AlexNet.builder().optTowers(1).build(), m, new Shape(1, 3, 224, 224));
+            ModelSummary one =
+                    AlexNetTest.summarise(AlexNet.builder().optTowers(1).build(), m, new Shape(1, 3, 224, 224));
             assertEquals(1_135_256_096L, one.getTotalMacs());
 
             // d2l's Fashion-MNIST AlexNet at 224 (1 channel, unpadded conv1: 54, 26, 12, 12, 12, 5):
@@ -114,10 +126,15 @@ class ModelSummaryTest {
             String plain = s.toText();
             String withMacs = s.toText(true);
             assertTrue(!plain.contains("MACs") && !plain.contains("724,406,816"), plain);
-            assertTrue(withMacs.contains("105,415,200") && withMacs.contains("724,406,816")
-                    && withMacs.contains("pooling, ReLU, LRN"), withMacs);
-            assertTrue(withMacs.lines().anyMatch(l -> l.startsWith("conv1") && l.contains("34,944")
-                    && l.endsWith("105,415,200")), withMacs);
+            assertTrue(
+                    withMacs.contains("105,415,200")
+                            && withMacs.contains("724,406,816")
+                            && withMacs.contains("pooling, ReLU, LRN"),
+                    withMacs);
+            assertTrue(
+                    withMacs.lines()
+                            .anyMatch(l -> l.startsWith("conv1") && l.contains("34,944") && l.endsWith("105,415,200")),
+                    withMacs);
             String html = s.toHtml(true);
             assertTrue(html.contains("<th style=\"text-align:right\">MACs</th>") && html.contains("724,406,816"), html);
             assertTrue(!s.toHtml().contains("MACs"));

@@ -26,11 +26,13 @@ class PaperConstantsTest {
     private static NDArray forward(Block block, NDManager m, NDArray x, boolean training) {
         block.initialize(m, DataType.FLOAT32, x.getShape());
         if (!training) {
-            return block.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            return block.forward(new ParameterStore(m, false), new NDList(x), false)
+                    .head();
         }
         // MXNet's dropout runs in training mode only inside a gradient collector.
         try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-            return block.forward(new ParameterStore(m, false), new NDList(x), true).head();
+            return block.forward(new ParameterStore(m, false), new NDList(x), true)
+                    .head();
         }
     }
 
@@ -58,7 +60,9 @@ class PaperConstantsTest {
                 }
                 // Binomial(n, 0.5): sd = sqrt(n) / 2 ~ 224 units; 0.01 * n is about 9 sd.
                 assertEquals(0.5, (double) kept / n, 0.01, layer + ": fraction of units kept");
-                assertArrayEquals(ones.toFloatArray(), forward(drop, m, ones, false).toFloatArray(),
+                assertArrayEquals(
+                        ones.toFloatArray(),
+                        forward(drop, m, ones, false).toFloatArray(),
                         layer + ": identity at test time");
             }
         }
@@ -95,7 +99,10 @@ class PaperConstantsTest {
                                     max = Math.max(max, input[(c * side + 2 * i + di) * side + 2 * j + dj]);
                                 }
                             }
-                            assertEquals(max, got[(c * outSide + i) * outSide + j], 0f,
+                            assertEquals(
+                                    max,
+                                    got[(c * outSide + i) * outSide + j],
+                                    0f,
                                     layer + " output (" + c + ", " + i + ", " + j + ")");
                         }
                     }

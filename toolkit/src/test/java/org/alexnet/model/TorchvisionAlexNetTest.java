@@ -31,7 +31,9 @@ class TorchvisionAlexNetTest {
             assertEquals(9216 * 4096 + 4096, s.row("fc6").getParameters());
             assertEquals(61_100_840L, s.getTotalParameters());
             // The spec survives a checkpoint's or an export's properties.
-            assertEquals(spec.toString(), ModelSpec.fromProperties(spec.toProperties()).toString());
+            assertEquals(
+                    spec.toString(),
+                    ModelSpec.fromProperties(spec.toProperties()).toString());
         }
     }
 
@@ -41,7 +43,9 @@ class TorchvisionAlexNetTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             // One 1x5 row pooled to 1x3: windows [0,2), [1,4), [3,5) as PyTorch's floor/ceil bounds give.
             NDArray x = m.create(new float[] {1, 2, 3, 4, 5}, new Shape(1, 1, 1, 5));
-            NDArray y = new AdaptiveAvgPool(1, 3).forward(new ParameterStore(m, false), new NDList(x), false).head();
+            NDArray y = new AdaptiveAvgPool(1, 3)
+                    .forward(new ParameterStore(m, false), new NDList(x), false)
+                    .head();
             assertEquals(new Shape(1, 1, 1, 3), y.getShape());
             assertArrayEquals(new float[] {1.5f, 3f, 4.5f}, y.toFloatArray(), 1e-6f);
         }

@@ -83,8 +83,8 @@ class DisplayTest {
 
     /** The IJava sink with the stand-in renderer, as Display would set it up inside IJava. */
     private Display.Sink ijavaWithRenderer() throws NoSuchMethodException {
-        Display.Sink sink = Display.ReflectiveSink.ijava(IJavaDisplay.class, DisplayData.class.getPackageName(),
-                new Display.TextSink(out));
+        Display.Sink sink = Display.ReflectiveSink.ijava(
+                IJavaDisplay.class, DisplayData.class.getPackageName(), new Display.TextSink(out));
         Display.useSink(sink);
         return sink;
     }
@@ -94,8 +94,8 @@ class DisplayTest {
     }
 
     private static List<EpochRecord> twoEpochs() {
-        return List.of(new EpochRecord(1, 1, 2.1, 0.3, 0.4, 10, 0.01, 1),
-                new EpochRecord(2, 1, 1.2, 0.6, 0.6, 10, 0.01, 1));
+        return List.of(
+                new EpochRecord(1, 1, 2.1, 0.3, 0.4, 10, 0.01, 1), new EpochRecord(2, 1, 1.2, 0.6, 0.6, 10, 0.01, 1));
     }
 
     @AfterEach
@@ -149,18 +149,23 @@ class DisplayTest {
 
     @Test
     void ijavaComesFirstAndBrokenCandidatesAreSkipped() {
-        Display.Sink both = Display.detect(Map.<String, Class<?>>of(
-                Display.IJAVA_CLASS, FakeIJava.class, Display.RAPAIO_CLASS, FakeRapaio.class)::get, out);
+        Display.Sink both = Display.detect(
+                Map.<String, Class<?>>of(Display.IJAVA_CLASS, FakeIJava.class, Display.RAPAIO_CLASS, FakeRapaio.class)
+                        ::get,
+                out);
         assertEquals(Display.Kernel.IJAVA, both.kernel());
-        Display.Sink wrongIJava = Display.detect(Map.<String, Class<?>>of(
-                Display.IJAVA_CLASS, Unrelated.class, Display.RAPAIO_CLASS, FakeRapaio.class)::get, out);
+        Display.Sink wrongIJava = Display.detect(
+                Map.<String, Class<?>>of(Display.IJAVA_CLASS, Unrelated.class, Display.RAPAIO_CLASS, FakeRapaio.class)
+                        ::get,
+                out);
         assertEquals(Display.Kernel.RAPAIO, wrongIJava.kernel());
         assertTrue(printed().contains("has no display"), printed());
     }
 
     @Test
     void aKernelThatFailsFallsBackToText() {
-        Display.Sink sink = Display.detect(Map.<String, Class<?>>of(Display.IJAVA_CLASS, FakeStoppedIJava.class)::get, out);
+        Display.Sink sink =
+                Display.detect(Map.<String, Class<?>>of(Display.IJAVA_CLASS, FakeStoppedIJava.class)::get, out);
         assertEquals(Display.Kernel.IJAVA, sink.kernel());
         String id = sink.show("text/html", "<b>x</b>", "x as text");
         sink.update(id, "text/html", "<b>y</b>", "y as text");
@@ -170,8 +175,9 @@ class DisplayTest {
 
     @Test
     void htmlBecomesReadableText() {
-        assertEquals("a b\nc d", Display.toText(
-                "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"));
+        assertEquals(
+                "a b\nc d",
+                Display.toText("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"));
         assertEquals("1 < 2 & done", Display.toText("<script>var x = 1;</script><p>1 &lt; 2 &amp; done</p>"));
     }
 
@@ -234,7 +240,9 @@ class DisplayTest {
         String expected = "[figure: Training curves; 3 traces: train loss, train accuracy, test accuracy]";
         for (int i = 0; i < 3; i++) {
             assertEquals(expected, plain(i));
-            assertEquals(List.of("text/html", "text/plain"), List.copyOf(IJavaDisplay.SENT.get(i).data.keySet()));
+            assertEquals(
+                    List.of("text/html", "text/plain"),
+                    List.copyOf(IJavaDisplay.SENT.get(i).data.keySet()));
         }
         // Without the wrapper IJava's copy is the value itself: the 5 MB of HTML once more.
         IJavaDisplay.display(html, "text/html");
@@ -263,8 +271,7 @@ class DisplayTest {
         ijavaWithRenderer();
         Display.html("<b>epoch 3</b> loss 0.41", "epoch 3: loss 0.41");
         assertEquals("epoch 3: loss 0.41", plain(0));
-        Display.html("<table><tr><td>layer</td><td>params</td></tr><tr><td>conv1</td><td>34,944</td></tr></table>",
-                "");
+        Display.html("<table><tr><td>layer</td><td>params</td></tr><tr><td>conv1</td><td>34,944</td></tr></table>", "");
         assertEquals("layer params\nconv1 34,944", plain(1), "no console text: the HTML's text");
         StringBuilder rows = new StringBuilder("<table>");
         for (int i = 0; i < 500; i++) {
@@ -272,7 +279,8 @@ class DisplayTest {
         }
         Display.html(rows.append("</table>").toString());
         assertTrue(plain(2).length() <= Display.MAX_TEXT && plain(2).length() > Display.MAX_TEXT - 60, plain(2));
-        int rest = Integer.parseInt(plain(2).replaceAll("(?s).*\\(([0-9,]+) more characters\\)$", "$1").replace(",", ""));
+        int rest = Integer.parseInt(plain(2).replaceAll("(?s).*\\(([0-9,]+) more characters\\)$", "$1")
+                .replace(",", ""));
         assertEquals(Display.toText(rows.toString()).length(), plain(2).indexOf("... (") + rest, "cut + rest = all");
         assertTrue(plain(2).startsWith("epoch 0 0.123456\nepoch 1 0.123456"));
         assertTrue(plain(2).matches("(?s).*\\.\\.\\. \\([0-9,]+ more characters\\)$"), plain(2));
@@ -282,8 +290,10 @@ class DisplayTest {
 
     @Test
     void textFormsOfFiguresAndPictures() {
-        Figure untitled = new Figure(tech.tablesaw.plotly.traces.ScatterTrace.builder(
-                new double[] {1, 2}, new double[] {3, 4}).name("loss").build());
+        Figure untitled =
+                new Figure(tech.tablesaw.plotly.traces.ScatterTrace.builder(new double[] {1, 2}, new double[] {3, 4})
+                        .name("loss")
+                        .build());
         assertEquals("[figure; 1 trace: loss]", Display.plotText(untitled));
         assertEquals("[image 640x480]", Display.imageText(new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)));
         assertEquals("x", Display.plainText("text/html", "<b>y</b>", "x"));

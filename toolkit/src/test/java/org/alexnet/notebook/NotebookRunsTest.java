@@ -25,7 +25,8 @@ class NotebookRunsTest {
 
     @Test
     void loadsAFinishedMatchingRunAndTrainsOtherwise(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("train-images-idx3-ubyte.gz")),
+        assumeTrue(
+                Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("train-images-idx3-ubyte.gz")),
                 "needs the Fashion-MNIST files");
         ModelSpec spec = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
         Recipe recipe = Preset.TINY_LENET.recipe();

@@ -19,8 +19,8 @@ class StepRecorderTest {
                 int size = Math.min(batchSize, examples - seen);
                 correct += correctPerEpoch[e][b];
                 seen += size;
-                r.onBatch(new BatchProgress(e + 1, correctPerEpoch.length, b + 1, batches, 1.0,
-                        (double) correct / seen, 100, 0.01, 1));
+                r.onBatch(new BatchProgress(
+                        e + 1, correctPerEpoch.length, b + 1, batches, 1.0, (double) correct / seen, 100, 0.01, 1));
             }
         }
         return r;

@@ -24,7 +24,8 @@ class ComparisonPlotsTest {
     private static History history(double... testAccuracies) {
         History h = new History();
         for (int i = 0; i < testAccuracies.length; i++) {
-            h.add(new EpochRecord(i + 1, 1.0 / (i + 1), testAccuracies[i] - 0.05, testAccuracies[i], Double.NaN, 1, 0.01, 1));
+            h.add(new EpochRecord(
+                    i + 1, 1.0 / (i + 1), testAccuracies[i] - 0.05, testAccuracies[i], Double.NaN, 1, 0.01, 1));
         }
         return h;
     }
@@ -37,8 +38,17 @@ class ComparisonPlotsTest {
         Figure f = CurveComparison.accuracy(runs, "LeNet vs AlexNet");
         assertEquals(4, f.getTraces().length);
         String js = f.asJavascript("d");
-        for (String s : List.of("LeNet train", "LeNet test", "AlexNet train", "AlexNet test", "0.625", "0.875",
-                "0.825", "\"dash\" : \"dash\"", CurveComparison.COLOURS[0], CurveComparison.COLOURS[1])) {
+        for (String s : List.of(
+                "LeNet train",
+                "LeNet test",
+                "AlexNet train",
+                "AlexNet test",
+                "0.625",
+                "0.875",
+                "0.825",
+                "\"dash\" : \"dash\"",
+                CurveComparison.COLOURS[0],
+                CurveComparison.COLOURS[1])) {
             assertTrue(js.contains(s), s + " missing");
         }
         // Run 1's two curves share colour 0, run 2's colour 1: each colour appears exactly twice.
@@ -49,11 +59,16 @@ class ComparisonPlotsTest {
 
     @Test
     void linesRejectMismatchedSeries() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new CurveComparison.Series("x", new double[] {1, 2}, new double[] {1}));
-        Figure f = CurveComparison.lines("t", "step", "error",
+        Figure f = CurveComparison.lines(
+                "t",
+                "step",
+                "error",
                 List.of(new CurveComparison.Series("relu", new double[] {0.5, 1.5}, new double[] {0.9, 0.4})),
-                Double.NaN, Double.NaN);
+                Double.NaN,
+                Double.NaN);
         String js = f.asJavascript("d");
         assertTrue(js.contains("relu") && js.contains("0.4"));
         assertFalse(js.contains("dtick"), "fractional x: automatic ticks");
@@ -69,12 +84,12 @@ class ComparisonPlotsTest {
             Figure f = ParameterPlot.of(s);
             String js = f.asJavascript("d");
             // LeNet-5 by hand: conv1 6*25+6, conv2 16*6*25+16, fc3 400*120+120, fc4 120*84+84, fc5 84*10+10.
-            for (String s2 : List.of("\"conv1\"", "\"fc5\"", "156.0", "2416.0", "48120.0",
-                    "10164.0", "850.0")) {
+            for (String s2 : List.of("\"conv1\"", "\"fc5\"", "156.0", "2416.0", "48120.0", "10164.0", "850.0")) {
                 assertTrue(js.contains(s2), s2 + " missing in " + js);
             }
             assertFalse(js.contains("pool1") || js.contains("act1"), "layers without parameters are left out");
-            assertTrue(f.getLayout().getTitle().contains("61,706"), f.getLayout().getTitle());
+            assertTrue(
+                    f.getLayout().getTitle().contains("61,706"), f.getLayout().getTitle());
         }
     }
 }

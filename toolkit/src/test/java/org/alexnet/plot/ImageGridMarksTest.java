@@ -24,8 +24,13 @@ class ImageGridMarksTest {
     @Test
     void framesFillTheGapAroundTheirTilesOnly() {
         int gap = 6;
-        BufferedImage grid = ImageGrid.grid(List.of(flat(4, 4, 10), flat(4, 4, 20), flat(4, 4, 30)), null,
-                Arrays.asList(Color.RED, null, Color.GREEN), 3, 2, gap);
+        BufferedImage grid = ImageGrid.grid(
+                List.of(flat(4, 4, 10), flat(4, 4, 20), flat(4, 4, 30)),
+                null,
+                Arrays.asList(Color.RED, null, Color.GREEN),
+                3,
+                2,
+                gap);
         int cell = 4 * 2 + gap;
         // Tile 0 occupies x, y in [6, 14); its frame is 3 px wide around it.
         assertEquals(0x0A0A0A, grid.getRGB(6, 6) & 0xFFFFFF);
@@ -35,7 +40,8 @@ class ImageGridMarksTest {
         assertEquals(ImageGrid.BACKGROUND, grid.getRGB(gap + cell - 1, 8) & 0xFFFFFF, "tile 1 has no frame");
         assertEquals(0x00FF00, grid.getRGB(gap + 2 * cell - 1, 8) & 0xFFFFFF, "left of tile 2");
         assertEquals(0x1E1E1E, grid.getRGB(gap + 2 * cell, 8) & 0xFFFFFF, "tile 2 itself");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageGrid.grid(List.of(flat(2, 2, 0)), null, List.of(Color.RED, Color.RED), 1, 1, 2));
     }
 
@@ -65,20 +71,27 @@ class ImageGridMarksTest {
         assertEquals(Math.round(255f / 2), common.getRGB(4, 1) & 0xFF);
         assertEquals(255, common.getRGB(5, 2) & 0xFF);
         // count limits the number of maps shown.
-        assertEquals(ImageGrid.featureMaps(v, shape, 1, 1, 1, Float.NaN, Float.NaN).getWidth(), 2 + 2);
+        assertEquals(
+                ImageGrid.featureMaps(v, shape, 1, 1, 1, Float.NaN, Float.NaN).getWidth(), 2 + 2);
     }
 
     @Test
     void commonScaleKeepsRelativeSizes() {
-        java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(400, 300, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(100, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.util.List<java.awt.image.BufferedImage> tiles = ImageGrid.atCommonScale(java.util.List.of(big, small), 200);
+        java.awt.image.BufferedImage big =
+                new java.awt.image.BufferedImage(400, 300, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage small =
+                new java.awt.image.BufferedImage(100, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.List<java.awt.image.BufferedImage> tiles =
+                ImageGrid.atCommonScale(java.util.List.of(big, small), 200);
         // Factor 0.5: the 400x300 picture covers 200x150, the 100x200 one 50x100; the rest is background.
         org.junit.jupiter.api.Assertions.assertEquals(200, tiles.get(1).getWidth());
         org.junit.jupiter.api.Assertions.assertEquals(0x000000, tiles.get(0).getRGB(199, 149) & 0xFFFFFF);
-        org.junit.jupiter.api.Assertions.assertEquals(ImageGrid.BACKGROUND, tiles.get(0).getRGB(100, 151) & 0xFFFFFF);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                ImageGrid.BACKGROUND, tiles.get(0).getRGB(100, 151) & 0xFFFFFF);
         org.junit.jupiter.api.Assertions.assertEquals(0x000000, tiles.get(1).getRGB(49, 99) & 0xFFFFFF);
-        org.junit.jupiter.api.Assertions.assertEquals(ImageGrid.BACKGROUND, tiles.get(1).getRGB(51, 50) & 0xFFFFFF);
-        org.junit.jupiter.api.Assertions.assertEquals(ImageGrid.BACKGROUND, tiles.get(1).getRGB(20, 101) & 0xFFFFFF);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                ImageGrid.BACKGROUND, tiles.get(1).getRGB(51, 50) & 0xFFFFFF);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                ImageGrid.BACKGROUND, tiles.get(1).getRGB(20, 101) & 0xFFFFFF);
     }
 }

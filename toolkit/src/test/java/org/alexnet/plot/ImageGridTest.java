@@ -28,8 +28,8 @@ class ImageGridTest {
     }
 
     /** Every pixel of a grid against the tile it came from, gaps and margins against the background. */
-    private static void assertLayout(BufferedImage grid, List<BufferedImage> tiles, int columns, int scale, int gap,
-            int captionHeight) {
+    private static void assertLayout(
+            BufferedImage grid, List<BufferedImage> tiles, int columns, int scale, int gap, int captionHeight) {
         int w = tiles.get(0).getWidth();
         int h = tiles.get(0).getHeight();
         int cellW = w * scale + gap;
@@ -45,8 +45,12 @@ class ImageGridTest {
                 int oy = (y - gap) % cellH;
                 int index = cy * columns + cx;
                 boolean inTile = x >= gap && y >= gap && ox < w * scale && oy < h * scale && index < tiles.size();
-                boolean inCaption = x >= gap && y >= gap && ox < w * scale && oy >= h * scale
-                        && oy < h * scale + captionHeight && index < tiles.size();
+                boolean inCaption = x >= gap
+                        && y >= gap
+                        && ox < w * scale
+                        && oy >= h * scale
+                        && oy < h * scale + captionHeight
+                        && index < tiles.size();
                 int actual = grid.getRGB(x, y) & 0xFFFFFF;
                 if (inTile) {
                     BufferedImage t = tiles.get(index);
@@ -83,9 +87,11 @@ class ImageGridTest {
     @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ImageGrid.grid(List.of(), null, 2, 1, 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageGrid.grid(List.of(grey(2, 2, 0), grey(3, 2, 0)), null, 2, 1, 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageGrid.grid(List.of(grey(2, 2, 0)), List.of("a", "b"), 2, 1, 1));
     }
 
@@ -199,10 +205,14 @@ class ImageGridTest {
 
     @Test
     void fashionMnistSamplesWithTheirLabels() {
-        assumeTrue(Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("t10k-images-idx3-ubyte.gz")),
+        assumeTrue(
+                Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("t10k-images-idx3-ubyte.gz")),
                 "Fashion-MNIST files not installed");
-        FashionMnist test = FashionMnist.builder().optUsage(ai.djl.training.dataset.Dataset.Usage.TEST)
-                .optResolution(28).setSampling(8, false).build();
+        FashionMnist test = FashionMnist.builder()
+                .optUsage(ai.djl.training.dataset.Dataset.Usage.TEST)
+                .optResolution(28)
+                .setSampling(8, false)
+                .build();
         int[] indices = {0, 1, 2, 3, 4};
         BufferedImage grid = ImageGrid.fashionMnist(test, indices, 3, 2);
         List<BufferedImage> tiles = new ArrayList<>();

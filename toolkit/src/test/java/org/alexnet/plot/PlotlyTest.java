@@ -20,9 +20,11 @@ class PlotlyTest {
     }
 
     static Figure figure() {
-        return TrainingCurves.of(List.of(
-                new EpochRecord(1, 0.9, 0.6, 0.7, Double.NaN, 100, 0.01, 30),
-                new EpochRecord(2, 0.5, 0.8, 0.82, Double.NaN, 110, 0.01, 28)), "curves");
+        return TrainingCurves.of(
+                List.of(
+                        new EpochRecord(1, 0.9, 0.6, 0.7, Double.NaN, 100, 0.01, 30),
+                        new EpochRecord(2, 0.5, 0.8, 0.82, Double.NaN, 110, 0.01, 28)),
+                "curves");
     }
 
     /** A line of the library's licence header, present once per copy of plotly.js. */
@@ -65,8 +67,7 @@ class PlotlyTest {
 
     @Test
     void noFigureLoadsAnythingFromTheNetwork() {
-        String session = Plotly.toHtml(figure()) + Plotly.toHtml(figure())
-                + Plotly.toPage(figure(), "page");
+        String session = Plotly.toHtml(figure()) + Plotly.toHtml(figure()) + Plotly.toPage(figure(), "page");
         String lower = session.toLowerCase();
         assertFalse(lower.contains("<script src"), "a script loaded from elsewhere");
         assertFalse(lower.contains("cdn.plot.ly/plotly"), "plotly's CDN");

@@ -21,11 +21,13 @@ class PlotsTest {
         Figure f = TrainingCurves.of(h);
         assertEquals(3, f.getTraces().length);
         String js = f.asJavascript("d");
-        for (String s : List.of("train loss", "train accuracy", "test accuracy", "2.25", "1.5", "0.625", "yaxis: 'y2'")) {
+        for (String s :
+                List.of("train loss", "train accuracy", "test accuracy", "2.25", "1.5", "0.625", "yaxis: 'y2'")) {
             assertTrue(js.contains(s), s + " missing in " + js);
         }
         assertEquals("Training curves", f.getLayout().getTitle());
-        assertTrue(js.contains("legend: {orientation: 'h'") && js.contains("range: [0, 1], autorange: false"),
+        assertTrue(
+                js.contains("legend: {orientation: 'h'") && js.contains("range: [0, 1], autorange: false"),
                 "layout extras tablesaw cannot write");
     }
 
@@ -39,7 +41,8 @@ class PlotsTest {
         String z = counts.asJavascript("d");
         assertTrue(z.replace(" ", "").replace(",]", "]").contains("[[3.0,1.0,0.0],[0.0,0.0,0.0],[0.0,0.0,1.0]]"), z);
         String zf = fractions.asJavascript("d");
-        assertTrue(zf.replace(" ", "").replace(",]", "]").contains("[[0.75,0.25,0.0],[0.0,0.0,0.0],[0.0,0.0,1.0]]"), zf);
+        assertTrue(
+                zf.replace(" ", "").replace(",]", "]").contains("[[0.75,0.25,0.0],[0.0,0.0,0.0],[0.0,0.0,1.0]]"), zf);
         assertTrue(zf.contains("reversed"), "row 0 on top");
         assertThrows(IllegalArgumentException.class, () -> ConfusionPlot.heatmap(new long[2][2], List.of("a"), false));
     }

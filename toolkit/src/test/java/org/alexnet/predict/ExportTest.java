@@ -37,7 +37,8 @@ class ExportTest {
     static final int RESOLUTION = 67;
 
     static Stream<Arguments> cases() {
-        return Stream.of("MXNet", "PyTorch").flatMap(e -> Stream.of(Arguments.of(e, "alexnet"), Arguments.of(e, "alexnet-fashion")));
+        return Stream.of("MXNet", "PyTorch")
+                .flatMap(e -> Stream.of(Arguments.of(e, "alexnet"), Arguments.of(e, "alexnet-fashion")));
     }
 
     /** A randomly initialised model of {@code variant} with a made-up input pipeline. */
@@ -58,8 +59,11 @@ class ExportTest {
         }
         Model model = Model.newInstance(variant, (ai.djl.Device) null, engine);
         model.setBlock(spec.build());
-        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(spec.inputShape(RESOLUTION)));
-        List<String> names = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "thing " + i).toList();
+        model.getBlock()
+                .initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(spec.inputShape(RESOLUTION)));
+        List<String> names = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> "thing " + i)
+                .toList();
         return TrainedModel.of(spec, model, input, names, "test");
     }
 
@@ -72,13 +76,18 @@ class ExportTest {
             Export.run(original, folder);
             assertTrue(Files.exists(folder.resolve("alexnet-0000.params")));
             m.getEngine().setRandomSeed(3);
-            NDArray x = m.randomUniform(-1, 1, new Shape(3).addAll(original.getSpec().inputShape(RESOLUTION)));
+            NDArray x = m.randomUniform(
+                    -1, 1, new Shape(3).addAll(original.getSpec().inputShape(RESOLUTION)));
             float[] expected = original.scores(x).toFloatArray();
 
             // DJL's standard loading: the spec's block and the folder, no project translator.
-            Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                    .optModelPath(folder).optModelName("alexnet").optEngine(engine)
-                    .optBlock(ModelSpec.fromProperties(props(folder)).build()).build();
+            Criteria<NDList, NDList> criteria = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(folder)
+                    .optModelName("alexnet")
+                    .optEngine(engine)
+                    .optBlock(ModelSpec.fromProperties(props(folder)).build())
+                    .build();
             try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
                     Predictor<NDList, NDList> predictor = zoo.newPredictor()) {
                 float[] loaded = predictor.predict(new NDList(x)).head().toFloatArray();
@@ -89,7 +98,9 @@ class ExportTest {
                 assertEquals(original.getClassNames(), again.getClassNames());
                 assertEquals(original.getInput().toString(), again.getInput().toString());
                 if (original.getInput().getMeanImage() != null) {
-                    assertArrayEquals(original.getInput().getMeanImage().data(), again.getInput().getMeanImage().data());
+                    assertArrayEquals(
+                            original.getInput().getMeanImage().data(),
+                            again.getInput().getMeanImage().data());
                 }
             }
 
@@ -98,8 +109,12 @@ class ExportTest {
             try (OutputStream out = Files.newOutputStream(dir.resolve("x.npz"))) {
                 new NDList(x).encode(out, NDList.Encoding.NPZ);
             }
-            PythonTorch.run("forward", folder.resolve(Export.TORCH_FILE).toString(), folder.resolve("alexnet.properties").toString(),
-                    dir.resolve("x.npz").toString(), dir.resolve("y.npz").toString());
+            PythonTorch.run(
+                    "forward",
+                    folder.resolve(Export.TORCH_FILE).toString(),
+                    folder.resolve("alexnet.properties").toString(),
+                    dir.resolve("x.npz").toString(),
+                    dir.resolve("y.npz").toString());
             float[] torch = TorchvisionImportTest.read(m, dir.resolve("y.npz")).toFloatArray();
             TorchvisionImportTest.assertClose(expected, torch, 1e-4, engine + " " + variant + " in PyTorch");
         }

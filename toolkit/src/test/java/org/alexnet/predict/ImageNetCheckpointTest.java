@@ -30,24 +30,44 @@ class ImageNetCheckpointTest {
     @Test
     void checkpointPredictsAsTheValidationPipeline(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("sample");
-        ImageNetSample.builder().optClasses(3).optTrainPerClass(8).optValidationPerClass(2).optOddFiles(false)
-                .optShorterSide(80, 140).build().write(root);
+        ImageNetSample.builder()
+                .optClasses(3)
+                .optTrainPerClass(8)
+                .optValidationPerClass(2)
+                .optOddFiles(false)
+                .optShorterSide(80, 140)
+                .build()
+                .write(root);
         ImageNetLayout layout = ImageNetLayout.read(root);
-        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3).withPaperInit(false);
-        Recipe recipe = Recipe.paper().toBuilder().epochs(1).batchSize(8).resolution(72).build();
-        ImageNetData run = ImageNetData.builder().setLayout(layout).optPixelScale(1f / 255).optLighting(false)
-                .optReporter(m -> {}).build();
+        ModelSpec spec = ModelSpec.of(ModelSpec.Variant.ALEXNET, layout.getClassCount(), 3)
+                .withPaperInit(false);
+        Recipe recipe =
+                Recipe.paper().toBuilder().epochs(1).batchSize(8).resolution(72).build();
+        ImageNetData run = ImageNetData.builder()
+                .setLayout(layout)
+                .optPixelScale(1f / 255)
+                .optLighting(false)
+                .optReporter(m -> {})
+                .build();
         try (Model model = Training.newModel(spec, "MXNet", null)) {
-            Training.builder().setModel(model, spec).setData(run).setRecipe(recipe).optOutputDir(dir.resolve("run"))
-                    .build().fit();
+            Training.builder()
+                    .setModel(model, spec)
+                    .setData(run)
+                    .setRecipe(recipe)
+                    .optOutputDir(dir.resolve("run"))
+                    .build()
+                    .fit();
             try (TrainedModel m = TrainedModel.open(dir.resolve("run"), null, "MXNet")) {
                 assertEquals(layout.getClassNames(), m.getClassNames());
-                assertArrayEquals(run.statistics(recipe).getMean().data(), m.getInput().getMeanImage().data());
+                assertArrayEquals(
+                        run.statistics(recipe).getMean().data(),
+                        m.getInput().getMeanImage().data());
                 assertEquals(72, m.getInput().getResolution());
                 Path image = layout.getValidationFiles().get(1);
                 for (ImageNet.Mode mode : List.of(ImageNet.Mode.CENTER, ImageNet.Mode.TEN_CROP)) {
                     float[] expected;
-                    try (ImageNet val = run.validationSet(recipe, mode); NDManager scope = model.getNDManager().newSubManager()) {
+                    try (ImageNet val = run.validationSet(recipe, mode);
+                            NDManager scope = model.getNDManager().newSubManager()) {
                         Record r = val.get(scope, 1);
                         NDArray x = r.getData().head();
                         if (mode == ImageNet.Mode.CENTER) {

@@ -33,11 +33,13 @@ class ImageNetClassNamesTest {
         }
         // The mapping rule: the synset's first lemma, and where two classes share it, that lemma and the
         // wnid; torchvision names those four its own way ("crane bird" against "crane").
-        assertEquals(List.of(
-                "134: crane (n02012849) / crane bird",
-                "517: crane (n03126707) / crane",
-                "638: maillot (n03710637) / maillot",
-                "639: maillot (n03710721) / maillot tank suit"), differ);
+        assertEquals(
+                List.of(
+                        "134: crane (n02012849) / crane bird",
+                        "517: crane (n03126707) / crane",
+                        "638: maillot (n03710637) / maillot",
+                        "639: maillot (n03710721) / maillot tank suit"),
+                differ);
         assertEquals("tench", ours.get(0));
         assertEquals("toilet tissue", ours.get(999));
     }
@@ -46,14 +48,18 @@ class ImageNetClassNamesTest {
     void theResourceIsTheDatasetsSynsetMappingInWnidOrder() throws Exception {
         List<String> lines;
         try (var in = TrainedModel.class.getResourceAsStream("imagenet-synsets.txt")) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         }
         assertEquals(1000, lines.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             assertTrue(line.matches("n\\d{8} [^,_]+(, [^,_]+)*"), "line " + (i + 1) + ": " + line);
             if (i > 0) {
-                assertTrue(lines.get(i - 1).substring(0, 9).compareTo(line.substring(0, 9)) < 0, "wnid order at " + (i + 1));
+                assertTrue(
+                        lines.get(i - 1).substring(0, 9).compareTo(line.substring(0, 9)) < 0,
+                        "wnid order at " + (i + 1));
             }
         }
     }
@@ -61,17 +67,24 @@ class ImageNetClassNamesTest {
     /** torchvision's category list, one per line, from /usr/bin/python3. */
     private static List<String> torchvisionCategories() throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3 (Debian's python3-torchvision reads it)");
+        Assumptions.assumeTrue(
+                Files.isExecutable(python), "no /usr/bin/python3 (Debian's python3-torchvision reads it)");
         Path out = Files.createTempFile("categories", ".txt");
         try {
-            Process p = new ProcessBuilder(python.toString(), "-c",
-                    "import sys\nfrom torchvision.models._meta import _IMAGENET_CATEGORIES as c\n"
-                            + "open(sys.argv[1], 'w', encoding='utf-8').write('\\n'.join(c))", out.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(
+                            python.toString(),
+                            "-c",
+                            "import sys\nfrom torchvision.models._meta import _IMAGENET_CATEGORIES as c\n"
+                                    + "open(sys.argv[1], 'w', encoding='utf-8').write('\\n'.join(c))",
+                            out.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(5, TimeUnit.MINUTES)) { // only catches a hang
                 p.destroyForcibly();
             }
-            Assumptions.assumeTrue(p.exitValue() == 0,
+            Assumptions.assumeTrue(
+                    p.exitValue() == 0,
                     "python3-torchvision is not installed (/usr/bin/python3 cannot import torchvision):"
                             + " scripts/setup.sh installs it");
             return Files.readString(out, StandardCharsets.UTF_8).lines().toList();

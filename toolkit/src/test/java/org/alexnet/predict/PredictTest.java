@@ -65,10 +65,14 @@ class PredictTest {
             assertEquals(new Shape(10, 3, 224, 224), ten.getShape());
             assertArrayEquals(centre.toFloatArray(), ten.get(4).toFloatArray());
             assertArrayEquals(ten.get(0).flip(2).toFloatArray(), ten.get(5).toFloatArray());
-            assertTrue(!java.util.Arrays.equals(ten.get(0).toFloatArray(), ten.get(5).toFloatArray()), "the mark makes them differ");
+            assertTrue(
+                    !java.util.Arrays.equals(
+                            ten.get(0).toFloatArray(), ten.get(5).toFloatArray()),
+                    "the mark makes them differ");
 
             // torchvision: (pixel / 255 - mean) / std per channel.
-            NDArray tv = InputPipeline.channelMean(TorchvisionAlexNet.MEAN, TorchvisionAlexNet.STD).load(m, file, false);
+            NDArray tv = InputPipeline.channelMean(TorchvisionAlexNet.MEAN, TorchvisionAlexNet.STD)
+                    .load(m, file, false);
             assertEquals((200 / 255f - 0.485f) / 0.229f, tv.getFloat(0, 0, 0, 0), 1e-5);
             assertEquals((50 / 255f - 0.406f) / 0.225f, tv.getFloat(0, 2, 0, 0), 1e-5);
         }
@@ -87,7 +91,8 @@ class PredictTest {
         ImageIO.write(grey, "png", dir.resolve("grey.png").toFile());
         try (TrainedModel m = ExportTest.model(engine, "alexnet-fashion")) {
             List<Path> files = Predict.expand(List.of(dir));
-            assertEquals(List.of("a.png", "b.png", "broken.jpg", "empty.png", "grey.png", "tiny.png"),
+            assertEquals(
+                    List.of("a.png", "b.png", "broken.jpg", "empty.png", "grey.png", "tiny.png"),
                     files.stream().map(p -> p.getFileName().toString()).toList());
             PredictionTable t = Predict.run(m, files, false, 5, s -> {});
             assertEquals(6, t.rows().size());
@@ -97,12 +102,15 @@ class PredictTest {
                 String name = broken.file().getFileName().toString();
                 assertTrue(broken.error().contains(name) && !broken.error().contains("\n"), broken.error());
             }
-            for (PredictionTable.Row r : List.of(t.rows().get(0), t.rows().get(1), t.rows().get(4), t.rows().get(5))) {
+            for (PredictionTable.Row r : List.of(
+                    t.rows().get(0), t.rows().get(1), t.rows().get(4), t.rows().get(5))) {
                 assertNull(r.error());
                 // The same numbers as a softmax over the scores computed here.
                 float[] p;
                 try (NDManager s = m.getModel().getNDManager().newSubManager()) {
-                    p = m.scores(m.getInput().load(s, r.file(), false)).softmax(1).toFloatArray();
+                    p = m.scores(m.getInput().load(s, r.file(), false))
+                            .softmax(1)
+                            .toFloatArray();
                 }
                 int best = 0;
                 for (int c = 1; c < p.length; c++) {

@@ -27,16 +27,20 @@ final class PythonTorch {
                 return s;
             }
         }
-        throw new IllegalStateException("scripts/alexnet_torch.py not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "scripts/alexnet_torch.py not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Skips the calling test when /usr/bin/python3 cannot import torch and numpy. */
     static synchronized void assumeAvailable() throws Exception {
         if (available == null) {
-            available = Files.isExecutable(PYTHON) && exec(List.of(PYTHON.toString(), "-c", "import torch, numpy")) == 0;
+            available =
+                    Files.isExecutable(PYTHON) && exec(List.of(PYTHON.toString(), "-c", "import torch, numpy")) == 0;
         }
-        Assumptions.assumeTrue(available, "python3-torch is not installed (/usr/bin/python3 cannot import torch):"
-                + " scripts/setup.sh installs it");
+        Assumptions.assumeTrue(
+                available,
+                "python3-torch is not installed (/usr/bin/python3 cannot import torch):"
+                        + " scripts/setup.sh installs it");
     }
 
     /** Runs the script with {@code args}; fails the test with its output when it does not exit 0. */

@@ -31,7 +31,10 @@ class TorchvisionImportTest {
     static void makeWeights() throws Exception {
         PythonTorch.assumeAvailable();
         PythonTorch.run("random", dir.resolve("tv.pth").toString(), "--seed", "7");
-        PythonTorch.run("convert", dir.resolve("tv.pth").toString(), dir.resolve("tv.npz").toString());
+        PythonTorch.run(
+                "convert",
+                dir.resolve("tv.pth").toString(),
+                dir.resolve("tv.npz").toString());
         Files.writeString(dir.resolve("tv.properties"), "model=alexnet-torchvision\nclasses=1000\n");
         // 224 (adaptive pooling is the identity) and 256 (it averages 7x7 maps down to 6x6).
         for (int size : new int[] {224, 256}) {
@@ -43,8 +46,12 @@ class TorchvisionImportTest {
                     new NDList(x).encode(out, NDList.Encoding.NPZ);
                 }
             }
-            PythonTorch.run("forward", dir.resolve("tv.npz").toString(), dir.resolve("tv.properties").toString(),
-                    dir.resolve("x" + size + ".npz").toString(), dir.resolve("y" + size + ".npz").toString());
+            PythonTorch.run(
+                    "forward",
+                    dir.resolve("tv.npz").toString(),
+                    dir.resolve("tv.properties").toString(),
+                    dir.resolve("x" + size + ".npz").toString(),
+                    dir.resolve("y" + size + ".npz").toString());
         }
     }
 
@@ -53,7 +60,10 @@ class TorchvisionImportTest {
     void importedWeightsGiveTorchsScores(String engine) throws Exception {
         try (TrainedModel m = TrainedModel.importTorchvision(dir.resolve("tv.npz"), engine)) {
             assertEquals(ModelSpec.Variant.ALEXNET_TORCHVISION, m.getSpec().getVariant());
-            assertEquals(61_100_840L, ModelSummary.of(m.getModel().getBlock(), new Shape(1, 3, 224, 224)).getTotalParameters());
+            assertEquals(
+                    61_100_840L,
+                    ModelSummary.of(m.getModel().getBlock(), new Shape(1, 3, 224, 224))
+                            .getTotalParameters());
             assertEquals(1000, m.getClassNames().size());
             assertEquals("tench", m.getClassNames().get(0));
             assertEquals("toilet tissue", m.getClassNames().get(999));
@@ -61,7 +71,8 @@ class TorchvisionImportTest {
                 try (NDManager scope = m.getModel().getNDManager().newSubManager()) {
                     NDArray x = read(scope, dir.resolve("x" + size + ".npz"));
                     float[] ours = m.scores(x).toFloatArray();
-                    float[] torch = read(scope, dir.resolve("y" + size + ".npz")).toFloatArray();
+                    float[] torch =
+                            read(scope, dir.resolve("y" + size + ".npz")).toFloatArray();
                     assertEquals(2000, torch.length);
                     assertClose(torch, ours, 1e-4, engine + " at " + size);
                 }
@@ -73,8 +84,8 @@ class TorchvisionImportTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void importWritesAFolderThatLoadsInDjlAndTorchvision(String engine) throws Exception {
         Path folder = dir.resolve("imported-" + engine);
-        java.io.IOException pth = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> TorchvisionImport.run(dir.resolve("tv.pth"), folder, engine));
+        java.io.IOException pth = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class, () -> TorchvisionImport.run(dir.resolve("tv.pth"), folder, engine));
         assertTrue(pth.getMessage().contains("scripts/alexnet_torch.py convert"), pth.getMessage());
         assertEquals(folder, TorchvisionImport.run(dir.resolve("tv.npz"), folder, engine));
         try (TrainedModel m = TrainedModel.load(folder, engine);
@@ -82,14 +93,23 @@ class TorchvisionImportTest {
             assertEquals("tench", m.getClassNames().get(0));
             assertEquals(InputPipeline.Kind.CHANNEL_MEAN, m.getInput().getKind());
             float[] torch = read(scope, dir.resolve("y224.npz")).toFloatArray();
-            assertClose(torch, m.scores(read(scope, dir.resolve("x224.npz"))).toFloatArray(), 1e-4, engine + " reloaded");
+            assertClose(
+                    torch, m.scores(read(scope, dir.resolve("x224.npz"))).toFloatArray(), 1e-4, engine + " reloaded");
         }
         // The exported PyTorch file keeps torchvision's names: it loads strictly into torchvision's AlexNet.
         Path y = dir.resolve("y-exported-" + engine + ".npz");
-        PythonTorch.run("forward", folder.resolve(Export.TORCH_FILE).toString(), folder.resolve("alexnet.properties").toString(),
-                dir.resolve("x224.npz").toString(), y.toString());
+        PythonTorch.run(
+                "forward",
+                folder.resolve(Export.TORCH_FILE).toString(),
+                folder.resolve("alexnet.properties").toString(),
+                dir.resolve("x224.npz").toString(),
+                y.toString());
         try (NDManager scope = NDManager.newBaseManager(engine)) {
-            assertClose(read(scope, dir.resolve("y224.npz")).toFloatArray(), read(scope, y).toFloatArray(), 1e-4, "exported");
+            assertClose(
+                    read(scope, dir.resolve("y224.npz")).toFloatArray(),
+                    read(scope, y).toFloatArray(),
+                    1e-4,
+                    "exported");
         }
     }
 
@@ -111,5 +131,4 @@ class TorchvisionImportTest {
         assertTrue(spread > 1e-3, what + ": outputs are all near zero (" + spread + ")");
         assertTrue(worst <= tolerance, what + ": largest difference " + worst + " > " + tolerance);
     }
-
 }

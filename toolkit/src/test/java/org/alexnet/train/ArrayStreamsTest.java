@@ -52,7 +52,9 @@ class ArrayStreamsTest {
             NDArray ints = m.create(new int[] {3, -1, 7});
             byte[] file = write(matrix, kernel, vector, scalar, ints);
             long payload = 4L * (big.length + kernel.size() + 7 + 1) + 4 * 3;
-            assertTrue(file.length > payload && file.length < payload + 200, "elements plus short headers: " + file.length);
+            assertTrue(
+                    file.length > payload && file.length < payload + 200,
+                    "elements plus short headers: " + file.length);
 
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file))) {
                 NDArray matrix2 = ArrayStreams.read(in, m);
@@ -63,7 +65,8 @@ class ArrayStreamsTest {
                 target.setRequiresGradient(true);
                 ArrayStreams.readInto(in, target, "conv1_weight");
                 assertArrayEquals(kernel.toFloatArray(), target.toFloatArray(), 0f);
-                assertArrayEquals(vector.toFloatArray(), ArrayStreams.read(in, m).toFloatArray(), 0f);
+                assertArrayEquals(
+                        vector.toFloatArray(), ArrayStreams.read(in, m).toFloatArray(), 0f);
                 NDArray scalar2 = ArrayStreams.read(in, m);
                 assertEquals(new Shape(), scalar2.getShape());
                 assertEquals(2.5f, scalar2.getFloat(), 0f);
@@ -81,9 +84,13 @@ class ArrayStreamsTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             byte[] file = write(m.ones(new Shape(10, 84)));
             NDArray target = m.zeros(new Shape(5, 84));
-            var e = assertThrows(CheckpointException.class,
-                    () -> ArrayStreams.readInto(new DataInputStream(new ByteArrayInputStream(file)), target, "fc5_weight"));
-            assertTrue(e.getMessage().contains("fc5_weight is (10, 84) float32 in the file but (5, 84) float32"), e.getMessage());
+            var e = assertThrows(
+                    CheckpointException.class,
+                    () -> ArrayStreams.readInto(
+                            new DataInputStream(new ByteArrayInputStream(file)), target, "fc5_weight"));
+            assertTrue(
+                    e.getMessage().contains("fc5_weight is (10, 84) float32 in the file but (5, 84) float32"),
+                    e.getMessage());
             assertArrayEquals(new float[5 * 84], target.toFloatArray(), 0f, "target left untouched");
         }
     }

@@ -49,7 +49,11 @@ class CheckpointTest {
             var pb = b.getParameters();
             assertEquals(pa.size(), pb.size());
             for (int i = 0; i < pa.size(); i++) {
-                assertArrayEquals(pa.get(i).getValue().getArray().toFloatArray(), pb.get(i).getValue().getArray().toFloatArray(), 0f, pa.get(i).getKey());
+                assertArrayEquals(
+                        pa.get(i).getValue().getArray().toFloatArray(),
+                        pb.get(i).getValue().getArray().toFloatArray(),
+                        0f,
+                        pa.get(i).getKey());
             }
             try (var files = Files.list(dir)) {
                 assertEquals(1, files.count(), "no temporary files left behind");
@@ -100,13 +104,25 @@ class CheckpointTest {
             other.initialize(m, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
             Checkpoint.Header h = Checkpoint.read(file);
             var e = assertThrows(CheckpointException.class, () -> h.restoreParameters(other, m));
-            assertTrue(e.getMessage().contains("does not fit this model") && e.getMessage().contains("fc5"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("does not fit this model")
+                            && e.getMessage().contains("fc5"),
+                    e.getMessage());
         }
     }
 
     private static RunState imageNetState(ImageNetData.Facts facts) {
-        return new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1, new History(),
-                new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, ImageNetData.NAME, facts, false, "MXNet");
+        return new RunState(
+                ModelSpec.of(ModelSpec.Variant.LENET, 10, 1),
+                Preset.SMOKE.recipe(),
+                1,
+                new History(),
+                new LearningRateSchedule.State(0.01f, 0.5, 0, 0),
+                null,
+                ImageNetData.NAME,
+                facts,
+                false,
+                "MXNet");
     }
 
     @Test
@@ -114,8 +130,13 @@ class CheckpointTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
             Block b = initialised(m);
             Path file = dir.resolve(Checkpoint.LAST);
-            ImageNetData.Facts facts = new ImageNetData.Facts(dir.resolve("imagenet").toAbsolutePath(), false, 1f / 255,
-                    dir.resolve("stats.bin").toAbsolutePath(), 8, 10);
+            ImageNetData.Facts facts = new ImageNetData.Facts(
+                    dir.resolve("imagenet").toAbsolutePath(),
+                    false,
+                    1f / 255,
+                    dir.resolve("stats.bin").toAbsolutePath(),
+                    8,
+                    10);
             Checkpoint.save(file, imageNetState(facts), b, PaperSgd.builder().build(), new ParameterNames(b));
             RunState read = Checkpoint.readState(file);
             assertEquals(ImageNetData.NAME, read.datasetName());
@@ -123,15 +144,24 @@ class CheckpointTest {
 
             // A checkpoint written before the statistics (or anything but the name) were recorded.
             Properties old = Checkpoint.read(file).getProperties();
-            for (String key : new String[] {"data_root", "lighting", "pixel_scale", "statistics_file", "statistics_images"}) {
+            for (String key :
+                    new String[] {"data_root", "lighting", "pixel_scale", "statistics_file", "statistics_images"}) {
                 assertTrue(old.remove("meta." + key) != null, key);
             }
             Checkpoint.save(file, old, b, PaperSgd.builder().build(), new ParameterNames(b));
             RunState before = Checkpoint.readState(file);
-            assertEquals(new ImageNetData.Facts(null, ImageNetData.DEFAULT_LIGHTING, ImageNetData.DEFAULT_PIXEL_SCALE, null,
-                    ImageNetData.DEFAULT_STATISTICS_IMAGES, 10), before.imageNet());
+            assertEquals(
+                    new ImageNetData.Facts(
+                            null,
+                            ImageNetData.DEFAULT_LIGHTING,
+                            ImageNetData.DEFAULT_PIXEL_SCALE,
+                            null,
+                            ImageNetData.DEFAULT_STATISTICS_IMAGES,
+                            10),
+                    before.imageNet());
             // Without a recorded folder, the data must be named: one line saying how.
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageNetData.from(before, null));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ImageNetData.from(before, null));
             assertTrue(e.getMessage().contains("pass --data-dir"), e.getMessage());
             assertEquals(dir, before.imageNet().rootOr(dir));
         }
@@ -142,8 +172,16 @@ class CheckpointTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
             Block b = initialised(m);
             Path file = dir.resolve(Checkpoint.LAST);
-            RunState fashion = new RunState(ModelSpec.of(ModelSpec.Variant.LENET, 10, 1), Preset.SMOKE.recipe(), 1,
-                    new History(), new LearningRateSchedule.State(0.01f, 0.5, 0, 0), null, FashionMnistData.NAME, null, true,
+            RunState fashion = new RunState(
+                    ModelSpec.of(ModelSpec.Variant.LENET, 10, 1),
+                    Preset.SMOKE.recipe(),
+                    1,
+                    new History(),
+                    new LearningRateSchedule.State(0.01f, 0.5, 0, 0),
+                    null,
+                    FashionMnistData.NAME,
+                    null,
+                    true,
                     "MXNet");
             Checkpoint.save(file, fashion, b, PaperSgd.builder().build(), new ParameterNames(b));
             RunState read = Checkpoint.readState(file);

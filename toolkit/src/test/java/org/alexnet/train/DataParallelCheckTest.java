@@ -31,6 +31,7 @@ class DataParallelCheckTest {
 
     @Test
     void relativeDifferenceIsTheLargestOverSteps() {
-        assertEquals(0.1, DataParallelCheck.maxRelativeDifference(new double[] {1, 2}, new double[] {1.05, 2.2}), 1e-12);
+        assertEquals(
+                0.1, DataParallelCheck.maxRelativeDifference(new double[] {1, 2}, new double[] {1.05, 2.2}), 1e-12);
     }
 }

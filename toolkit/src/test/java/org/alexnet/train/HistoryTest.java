@@ -11,8 +11,15 @@ class HistoryTest {
     @Test
     void tablePrintsRoundedNumbersButKeepsExactValues() {
         History h = new History();
-        h.add(new EpochRecord(1, 0.6584437796592713, 0.7572, 0.77, Double.NaN, 66.89526897623286,
-                0.009999999776482582, 81.461695224));
+        h.add(new EpochRecord(
+                1,
+                0.6584437796592713,
+                0.7572,
+                0.77,
+                Double.NaN,
+                66.89526897623286,
+                0.009999999776482582,
+                81.461695224));
         var table = h.toTable();
         String text = table.printAll();
         assertTrue(text.contains("0.6584"), text);

@@ -32,8 +32,10 @@ class LearningRateScheduleTest {
 
     @Test
     void stepScheduleDividesEveryStepEpochs() {
-        LearningRateSchedule s = new LearningRateSchedule(
-                Recipe.paper().toBuilder().schedule(Recipe.Schedule.STEP).stepEpochs(30).build());
+        LearningRateSchedule s = new LearningRateSchedule(Recipe.paper().toBuilder()
+                .schedule(Recipe.Schedule.STEP)
+                .stepEpochs(30)
+                .build());
         int drops = 0;
         for (int e = 1; e <= 90; e++) {
             if (s.endEpoch(e, 0.5)) {
@@ -77,8 +79,8 @@ class LearningRateScheduleTest {
         assertEquals("PLATEAU", w.toProperties().getProperty("schedule"));
         assertEquals("0.01", w.toProperties().getProperty("learningRate"));
         assertEquals(14, w.toProperties().size());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> w.toBuilder().momentum(1f).build());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> w.toBuilder().momentum(1f).build());
         assertEquals("momentum must be in [0, 1), got 1.0", bad.getMessage());
     }
 

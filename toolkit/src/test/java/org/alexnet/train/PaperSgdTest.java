@@ -34,6 +34,7 @@ class PaperSgdTest {
         {0.3f, -0.1f, 2f}, {-1f, 0.4f, 0.25f}, {0.5f, 0.5f, -0.5f},
         {0.2f, -0.7f, 1f}, {-0.3f, 0.1f, 0.6f}, {0.9f, -0.2f, -0.4f}
     };
+
     static final float[] LRS = {0.1f, 0.1f, 0.01f, 0.01f, 0.001f, 0.001f};
 
     /** The paper's rule in double precision: weights and momentum after {@code steps} steps. */
@@ -60,7 +61,11 @@ class PaperSgdTest {
     }
 
     static PaperSgd sgd(SettableRate rate, float momentum) {
-        return PaperSgd.builder().setLearningRateTracker(rate).optMomentum(momentum).optWeightDecays(WD).build();
+        return PaperSgd.builder()
+                .setLearningRateTracker(rate)
+                .optMomentum(momentum)
+                .optWeightDecays(WD)
+                .build();
     }
 
     static void steps(PaperSgd sgd, SettableRate rate, NDArray weight, int from, int to) {
@@ -137,7 +142,8 @@ class PaperSgdTest {
     }
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> enginePairs() {
-        return TestEngines.all().flatMap(w -> TestEngines.all().map(r -> org.junit.jupiter.params.provider.Arguments.of(w, r)));
+        return TestEngines.all()
+                .flatMap(w -> TestEngines.all().map(r -> org.junit.jupiter.params.provider.Arguments.of(w, r)));
     }
 
     /**

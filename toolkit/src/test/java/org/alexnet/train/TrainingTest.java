@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
+import ai.djl.metric.Metric;
+import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.metric.Metric;
-import ai.djl.metric.Metrics;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.evaluator.Accuracy;
@@ -63,16 +63,36 @@ class TrainingTest {
         Recipe r = learningBudget();
         List<String> cmd = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "org.alexnet.cli.Main", "train", "--engine", engine, "--model", D2L.getVariant().id(),
-                "--resolution", Integer.toString(r.getResolution()), "--subset", Integer.toString(r.getTrainSubset()),
-                "--test-subset", Integer.toString(r.getTestSubset()), "--batch", Integer.toString(r.getBatchSize()),
-                "--epochs", Integer.toString(r.getEpochs()), "--output", out.toString());
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.alexnet.cli.Main",
+                "train",
+                "--engine",
+                engine,
+                "--model",
+                D2L.getVariant().id(),
+                "--resolution",
+                Integer.toString(r.getResolution()),
+                "--subset",
+                Integer.toString(r.getTrainSubset()),
+                "--test-subset",
+                Integer.toString(r.getTestSubset()),
+                "--batch",
+                Integer.toString(r.getBatchSize()),
+                "--epochs",
+                Integer.toString(r.getEpochs()),
+                "--output",
+                out.toString());
         Path log = out.resolve("train.log");
         Files.createDirectories(out);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         // Only a hang guard: speed is measured by the benchmark (docs/benchmarks.md), never asserted here.
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.MINUTES), "no exit after 60 minutes: hung? " + Files.readString(log));
+        assertTrue(
+                p.waitFor(60, java.util.concurrent.TimeUnit.MINUTES),
+                "no exit after 60 minutes: hung? " + Files.readString(log));
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
         History h = History.readCsv(out.resolve("history.csv"));
@@ -84,7 +104,10 @@ class TrainingTest {
         // 5,000 / 32 rounded up = 157 batches per epoch, shown by the progress bar; the last line
         // reports the final accuracy.
         assertTrue(output.contains("epoch 4/4 [########################] 157/157"), output);
-        assertTrue(output.contains(String.format(java.util.Locale.ROOT, "final test accuracy: %.4f", last.validationAccuracy())), output);
+        assertTrue(
+                output.contains(
+                        String.format(java.util.Locale.ROOT, "final test accuracy: %.4f", last.validationAccuracy())),
+                output);
         assertTrue(output.contains("(" + engine), "ran on " + engine + ": " + output);
         assertTrue(Files.size(out.resolve(Checkpoint.LAST)) > 1_000_000);
         assertFalse(output.contains("WARN") || output.contains("Exception"), "quiet output: " + output);
@@ -100,9 +123,17 @@ class TrainingTest {
         byte[] saved = Files.readAllBytes(out.resolve(Checkpoint.LAST));
         Recipe bad = good.toBuilder().learningRate(1e4f).build();
         try (Model model = Training.newModel(lenet, "MXNet", null)) {
-            var e = assertThrows(TrainingDivergedException.class, () ->
-                    fashionMnist(model, lenet).setRecipe(bad).optOutputDir(out).build().fit());
-            assertTrue(e.getMessage().matches("training stopped: the loss (became NaN|exploded to .*) at epoch 1, batch \\d+.*lower --lr.*"),
+            var e = assertThrows(
+                    TrainingDivergedException.class,
+                    () -> fashionMnist(model, lenet)
+                            .setRecipe(bad)
+                            .optOutputDir(out)
+                            .build()
+                            .fit());
+            assertTrue(
+                    e.getMessage()
+                            .matches(
+                                    "training stopped: the loss (became NaN|exploded to .*) at epoch 1, batch \\d+.*lower --lr.*"),
                     e.getMessage());
         }
         assertArrayEquals(saved, Files.readAllBytes(out.resolve(Checkpoint.LAST)), "checkpoint untouched");
@@ -116,27 +147,46 @@ class TrainingTest {
             fashionMnist(model, lenet).setRecipe(one).optOutputDir(out).build().fit();
         }
         byte[] saved = Files.readAllBytes(out.resolve(Checkpoint.LAST));
-        Recipe otherBatch = one.toBuilder().batchSize(one.getBatchSize() / 2).epochs(2).build();
+        Recipe otherBatch =
+                one.toBuilder().batchSize(one.getBatchSize() / 2).epochs(2).build();
         try (Model model = Training.newModel(lenet, "MXNet", null)) {
-            var e = assertThrows(IllegalArgumentException.class, () ->
-                    fashionMnist(model, lenet).setRecipe(otherBatch).optOutputDir(out).optResume(true).build().fit());
-            assertEquals("cannot resume with batchSize " + otherBatch.getBatchSize() + ": the run has " + one.getBatchSize()
-                    + " and only epochs, learningRate, patience, schedule may change; start a new run to change it",
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> fashionMnist(model, lenet)
+                            .setRecipe(otherBatch)
+                            .optOutputDir(out)
+                            .optResume(true)
+                            .build()
+                            .fit());
+            assertEquals(
+                    "cannot resume with batchSize " + otherBatch.getBatchSize() + ": the run has " + one.getBatchSize()
+                            + " and only epochs, learningRate, patience, schedule may change; start a new run to change it",
                     e.getMessage());
         }
         var properties = lenet.toProperties();
         properties.setProperty("dropout", "0.25");
         ModelSpec other = ModelSpec.fromProperties(properties);
         try (Model model = Training.newModel(other, "MXNet", null)) {
-            var e = assertThrows(IllegalArgumentException.class, () ->
-                    fashionMnist(model, other).setRecipe(one).optOutputDir(out).optResume(true).build().fit());
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> fashionMnist(model, other)
+                            .setRecipe(one)
+                            .optOutputDir(out)
+                            .optResume(true)
+                            .build()
+                            .fit());
             assertTrue(e.getMessage().startsWith("cannot resume with dropout 0.25: the run has "), e.getMessage());
         }
         assertArrayEquals(saved, Files.readAllBytes(out.resolve(Checkpoint.LAST)), "checkpoint untouched");
         Recipe twoEpochs = one.toBuilder().epochs(2).build();
         History h;
         try (Model model = Training.newModel(lenet, "MXNet", null)) {
-            h = fashionMnist(model, lenet).setRecipe(twoEpochs).optOutputDir(out).optResume(true).build().fit();
+            h = fashionMnist(model, lenet)
+                    .setRecipe(twoEpochs)
+                    .optOutputDir(out)
+                    .optResume(true)
+                    .build()
+                    .fit();
         }
         assertEquals(2, h.size());
         assertEquals(2, Checkpoint.readState(out.resolve(Checkpoint.LAST)).epoch());
@@ -149,25 +199,37 @@ class TrainingTest {
         Path resumed = dir.resolve("resumed");
         History full;
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            full = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(straight).build().fit();
+            full = fashionMnist(model, D2L)
+                    .setRecipe(recipe)
+                    .optOutputDir(straight)
+                    .build()
+                    .fit();
         }
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            fashionMnist(model, D2L).setRecipe(recipe.toBuilder().epochs(1).build())
-                    .optOutputDir(resumed).build().fit();
+            fashionMnist(model, D2L)
+                    .setRecipe(recipe.toBuilder().epochs(1).build())
+                    .optOutputDir(resumed)
+                    .build()
+                    .fit();
         }
         List<String> messages = new ArrayList<>();
         History continued;
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            continued = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(resumed).optResume(true)
+            continued = fashionMnist(model, D2L)
+                    .setRecipe(recipe)
+                    .optOutputDir(resumed)
+                    .optResume(true)
                     .addListener(new ProgressListener() {
                         @Override
                         public void onMessage(String m) {
                             messages.add(m);
                         }
                     })
-                    .build().fit();
+                    .build()
+                    .fit();
         }
-        assertTrue(messages.get(0).contains("resumed from") && messages.get(0).contains("epoch 1"), messages.toString());
+        assertTrue(
+                messages.get(0).contains("resumed from") && messages.get(0).contains("epoch 1"), messages.toString());
         assertEquals(3, continued.size());
         for (int i = 0; i < 3; i++) {
             EpochRecord a = full.records().get(i);
@@ -182,27 +244,38 @@ class TrainingTest {
 
     @Test
     void stopInsideAnEpochResumesExactlyThere(@TempDir Path dir) throws Exception {
-        Recipe recipe = Preset.SMOKE.recipe().toBuilder().epochs(2).batchSize(50).build();
+        Recipe recipe =
+                Preset.SMOKE.recipe().toBuilder().epochs(2).batchSize(50).build();
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
         History full;
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            full = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(straight).build().fit();
+            full = fashionMnist(model, D2L)
+                    .setRecipe(recipe)
+                    .optOutputDir(straight)
+                    .build()
+                    .fit();
         }
         // Stop in epoch 2 after batch 4 of 10, as Ctrl-C would.
         StopSignal signal = new StopSignal();
         TrainingInterruptedException e;
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            e = assertThrows(TrainingInterruptedException.class, () -> fashionMnist(model, D2L)
-                    .setRecipe(recipe).optOutputDir(stopped).optStopSignal(signal)
-                    .addListener(new ProgressListener() {
-                        @Override
-                        public void onBatch(BatchProgress p) {
-                            if (p.epoch() == 2 && p.batch() == 4) {
-                                signal.request();
-                            }
-                        }
-                    }).build().fit());
+            e = assertThrows(
+                    TrainingInterruptedException.class,
+                    () -> fashionMnist(model, D2L)
+                            .setRecipe(recipe)
+                            .optOutputDir(stopped)
+                            .optStopSignal(signal)
+                            .addListener(new ProgressListener() {
+                                @Override
+                                public void onBatch(BatchProgress p) {
+                                    if (p.epoch() == 2 && p.batch() == 4) {
+                                        signal.request();
+                                    }
+                                }
+                            })
+                            .build()
+                            .fit());
         }
         assertTrue(signal.awaitFinished(1, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("epoch 2, batch 4") && e.getMessage().contains("--resume"), e.getMessage());
@@ -218,13 +291,18 @@ class TrainingTest {
         List<String> messages = new ArrayList<>();
         History continued;
         try (Model model = Training.newModel(D2L, "MXNet", null)) {
-            continued = fashionMnist(model, D2L).setRecipe(recipe).optOutputDir(stopped).optResume(true)
+            continued = fashionMnist(model, D2L)
+                    .setRecipe(recipe)
+                    .optOutputDir(stopped)
+                    .optResume(true)
                     .addListener(new ProgressListener() {
                         @Override
                         public void onMessage(String m) {
                             messages.add(m);
                         }
-                    }).build().fit();
+                    })
+                    .build()
+                    .fit();
         }
         assertTrue(messages.get(0).contains("epoch 2, batch 4"), messages.toString());
         assertEquals(2, continued.size());
@@ -303,11 +381,17 @@ class TrainingTest {
     void djlListenersGetEveryBatchWithItsLabelsAndPredictions(String engine, @TempDir Path out) throws Exception {
         ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
         // 500 training images in batches of 64 (8 batches, the last of 52), 250 test images (4 batches).
-        Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).build();
+        Recipe recipe =
+                Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).build();
         CountingListener counts = new CountingListener();
         History h;
         try (Model model = Training.newModel(lenet, engine, null)) {
-            h = fashionMnist(model, lenet).setRecipe(recipe).optOutputDir(out).addTrainingListener(counts).build().fit();
+            h = fashionMnist(model, lenet)
+                    .setRecipe(recipe)
+                    .optOutputDir(out)
+                    .addTrainingListener(counts)
+                    .build()
+                    .fit();
         }
         assertEquals(1, counts.begins);
         assertEquals(1, counts.ends);
@@ -320,7 +404,8 @@ class TrainingTest {
         assertEquals(new Shape(52, 10), counts.predictionShapes.get(7));
         // The listener's own count of correct predictions is the run's accuracy, both in training
         // (predictions before each step) and in validation.
-        long trainCorrect = Math.round(h.records().get(0).trainAccuracy() * 500) + Math.round(h.records().get(1).trainAccuracy() * 500);
+        long trainCorrect = Math.round(h.records().get(0).trainAccuracy() * 500)
+                + Math.round(h.records().get(1).trainAccuracy() * 500);
         long testCorrect = Math.round(h.records().get(0).validationAccuracy() * 250)
                 + Math.round(h.records().get(1).validationAccuracy() * 250);
         assertEquals(trainCorrect, counts.trainingCorrect);
@@ -333,7 +418,11 @@ class TrainingTest {
         ModelSpec lenet = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
         // 500 training images in 10 equal batches: DJL's loss evaluator averages batch means, History
         // weighs every image the same, and the two agree only when the batches are equal.
-        Recipe recipe = Preset.SMOKE.recipe().toBuilder().resolution(28).epochs(2).batchSize(50).build();
+        Recipe recipe = Preset.SMOKE.recipe().toBuilder()
+                .resolution(28)
+                .epochs(2)
+                .batchSize(50)
+                .build();
         Metrics metrics = new Metrics();
         History h;
         try (Model model = Training.newModel(lenet, engine, null)) {
@@ -343,8 +432,8 @@ class TrainingTest {
             }
             h = b.build().fit();
         }
-        List<Metric> loss = metrics.getMetric(
-                EvaluatorTrainingListener.metricName(Loss.softmaxCrossEntropyLoss(), EvaluatorTrainingListener.TRAIN_EPOCH));
+        List<Metric> loss = metrics.getMetric(EvaluatorTrainingListener.metricName(
+                Loss.softmaxCrossEntropyLoss(), EvaluatorTrainingListener.TRAIN_EPOCH));
         List<Metric> accuracy = metrics.getMetric(
                 EvaluatorTrainingListener.metricName(new Accuracy(), EvaluatorTrainingListener.TRAIN_EPOCH));
         List<Metric> validation = metrics.getMetric(
@@ -354,13 +443,28 @@ class TrainingTest {
         assertEquals(2, validation.size());
         for (int i = 0; i < 2; i++) {
             EpochRecord r = h.records().get(i);
-            assertEquals(r.trainLoss(), loss.get(i).getValue().doubleValue(), 1e-6 * r.trainLoss(), "train loss, epoch " + r.epoch());
-            assertEquals(r.trainAccuracy(), accuracy.get(i).getValue().doubleValue(), 1e-6, "train accuracy, epoch " + r.epoch());
-            assertEquals(r.validationAccuracy(), validation.get(i).getValue().doubleValue(), 1e-6, "test accuracy, epoch " + r.epoch());
+            assertEquals(
+                    r.trainLoss(),
+                    loss.get(i).getValue().doubleValue(),
+                    1e-6 * r.trainLoss(),
+                    "train loss, epoch " + r.epoch());
+            assertEquals(
+                    r.trainAccuracy(),
+                    accuracy.get(i).getValue().doubleValue(),
+                    1e-6,
+                    "train accuracy, epoch " + r.epoch());
+            assertEquals(
+                    r.validationAccuracy(),
+                    validation.get(i).getValue().doubleValue(),
+                    1e-6,
+                    "test accuracy, epoch " + r.epoch());
         }
         // Batch values too (DivergenceCheckTrainingListener reads them): one per batch.
-        assertEquals(2 * 10, metrics.getMetric(
-                EvaluatorTrainingListener.metricName(new Accuracy(), EvaluatorTrainingListener.TRAIN_ALL)).size());
+        assertEquals(
+                2 * 10,
+                metrics.getMetric(EvaluatorTrainingListener.metricName(
+                                new Accuracy(), EvaluatorTrainingListener.TRAIN_ALL))
+                        .size());
     }
 
     @Test
@@ -384,20 +488,28 @@ class TrainingTest {
         };
         List<String> events = new ArrayList<>();
         try (Model model = Training.newModel(lenet, "MXNet", null)) {
-            var e = assertThrows(IOException.class, () -> Training.builder().setModel(model, lenet).setData(broken)
-                    .setRecipe(Preset.SMOKE.recipe().toBuilder().resolution(28).build()).optOutputDir(out)
-                    .addListener(new ProgressListener() {
-                        @Override
-                        public void onStart(int startEpoch, int epochs, String description) {
-                            events.add("start");
-                        }
+            var e = assertThrows(
+                    IOException.class,
+                    () -> Training.builder()
+                            .setModel(model, lenet)
+                            .setData(broken)
+                            .setRecipe(Preset.SMOKE.recipe().toBuilder()
+                                    .resolution(28)
+                                    .build())
+                            .optOutputDir(out)
+                            .addListener(new ProgressListener() {
+                                @Override
+                                public void onStart(int startEpoch, int epochs, String description) {
+                                    events.add("start");
+                                }
 
-                        @Override
-                        public void onEnd(History history) {
-                            events.add("end " + history.size());
-                        }
-                    })
-                    .build().fit());
+                                @Override
+                                public void onEnd(History history) {
+                                    events.add("end " + history.size());
+                                }
+                            })
+                            .build()
+                            .fit());
             assertEquals("no images here", e.getMessage());
         }
         assertEquals(List.of("start", "end 0"), events);

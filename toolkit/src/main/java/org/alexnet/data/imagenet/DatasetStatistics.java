@@ -109,8 +109,12 @@ public final class DatasetStatistics {
                         int d = done.incrementAndGet();
                         if (progress != null && d % 500 == 0) {
                             double rate = d / ((System.nanoTime() - start) / 1e9);
-                            progress.accept(String.format(Locale.ROOT, "dataset statistics: %d/%d images (%.0f img/s)",
-                                    d, chosen.length, rate));
+                            progress.accept(String.format(
+                                    Locale.ROOT,
+                                    "dataset statistics: %d/%d images (%.0f img/s)",
+                                    d,
+                                    chosen.length,
+                                    rate));
                         }
                     }
                     return acc;
@@ -147,8 +151,8 @@ public final class DatasetStatistics {
      * Reads the statistics from {@code cache} when it was made from the same folder and classes,
      * else computes them and writes the cache (atomically).
      */
-    public static DatasetStatistics loadOrCompute(Path cache, Images train, int maxImages, long seed,
-            Consumer<String> log) throws IOException {
+    public static DatasetStatistics loadOrCompute(
+            Path cache, Images train, int maxImages, long seed, Consumer<String> log) throws IOException {
         String root = train.getRoot().toAbsolutePath().normalize().toString();
         if (Files.exists(cache)) {
             DatasetStatistics s = read(cache);
@@ -165,7 +169,8 @@ public final class DatasetStatistics {
             }
         }
         if (log != null) {
-            log.accept("dataset statistics: computing the mean image and RGB covariance (once, cached in " + cache + ")");
+            log.accept(
+                    "dataset statistics: computing the mean image and RGB covariance (once, cached in " + cache + ")");
         }
         DatasetStatistics s = compute(train, maxImages, seed, log);
         s.write(cache);
@@ -367,7 +372,8 @@ public final class DatasetStatistics {
             throw new DatasetException(file, "no dataset statistics file " + file);
         }
         String fix = ": delete it and it will be computed again";
-        if (all.length < MAGIC.length + 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+        if (all.length < MAGIC.length + 8
+                || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new DatasetException(file, file + " is not a dataset statistics file" + fix);
         }
         CRC32 crc = new CRC32();
@@ -376,7 +382,8 @@ public final class DatasetStatistics {
         if (stored != crc.getValue()) {
             throw new DatasetException(file, file + " is damaged (checksum mismatch)" + fix);
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8))) {
+        try (DataInputStream in = new DataInputStream(
+                new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8))) {
             byte[] h = new byte[in.readInt()];
             in.readFully(h);
             Properties p = new Properties();
@@ -449,7 +456,12 @@ public final class DatasetStatistics {
     }
 
     public String describeSource() {
-        return String.format(Locale.ROOT, "%s images of %s, %s classes, made %s", source.getProperty("images_used"),
-                source.getProperty("root"), source.getProperty("classes"), source.getProperty("created"));
+        return String.format(
+                Locale.ROOT,
+                "%s images of %s, %s classes, made %s",
+                source.getProperty("images_used"),
+                source.getProperty("root"),
+                source.getProperty("classes"),
+                source.getProperty("created"));
     }
 }

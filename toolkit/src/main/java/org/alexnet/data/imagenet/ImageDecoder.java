@@ -113,10 +113,16 @@ public final class ImageDecoder {
             return imageIO(bytes, name);
         }
         // The decoded array becomes the image's raster, no copy: its layout is TYPE_3BYTE_BGR's.
-        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(p.bgr(), p.bgr().length),
-                p.width(), p.height(), 3 * p.width(), 3, new int[] {2, 1, 0}, null);
-        ColorModel rgb = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = Raster.createInterleavedRaster(
+                new DataBufferByte(p.bgr(), p.bgr().length),
+                p.width(),
+                p.height(),
+                3 * p.width(),
+                3,
+                new int[] {2, 1, 0},
+                null);
+        ColorModel rgb = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(rgb, raster, false, null);
     }
 
@@ -155,7 +161,8 @@ public final class ImageDecoder {
         TurboJpeg turbo = TurboJpeg.get();
         if (turbo == null) {
             if (jpeg == Jpeg.TURBO) {
-                throw new IllegalStateException("alexnet.jpeg=turbo, but libjpeg-turbo is not usable: " + TurboJpeg.status());
+                throw new IllegalStateException(
+                        "alexnet.jpeg=turbo, but libjpeg-turbo is not usable: " + TurboJpeg.status());
             }
             return null;
         }
@@ -248,8 +255,14 @@ public final class ImageDecoder {
             if (marker == 0xDA) {
                 break; // start of scan: no more headers
             }
-            if (marker == 0xEE && length >= 12 && i + 15 < b.length
-                    && b[i + 4] == 'A' && b[i + 5] == 'd' && b[i + 6] == 'o' && b[i + 7] == 'b' && b[i + 8] == 'e') {
+            if (marker == 0xEE
+                    && length >= 12
+                    && i + 15 < b.length
+                    && b[i + 4] == 'A'
+                    && b[i + 5] == 'd'
+                    && b[i + 6] == 'o'
+                    && b[i + 7] == 'b'
+                    && b[i + 8] == 'e') {
                 return b[i + 15] & 0xFF;
             }
             i += 2 + length;
@@ -263,7 +276,8 @@ public final class ImageDecoder {
      */
     static BufferedImage fromCmyk(Raster raster, int adobeTransform) throws UnreadableImageException {
         if (raster.getNumBands() != 4) {
-            throw new UnreadableImageException("unsupported JPEG colour space with " + raster.getNumBands() + " channels");
+            throw new UnreadableImageException(
+                    "unsupported JPEG colour space with " + raster.getNumBands() + " channels");
         }
         int w = raster.getWidth();
         int h = raster.getHeight();

@@ -99,7 +99,8 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         List<Path> all = train ? layout.getTrainFiles() : layout.getValidationFiles();
         int[] allLabels = train ? layout.getTrainLabels() : layout.getValidationLabels();
         if (all.isEmpty()) {
-            throw new org.alexnet.data.DatasetException(layout.getRoot().resolve(train ? "train" : "val"),
+            throw new org.alexnet.data.DatasetException(
+                    layout.getRoot().resolve(train ? "train" : "val"),
                     "no " + (train ? "training" : "validation") + " images in " + layout.getRoot()
                             + (train ? "" : "/val: add a val folder (see datasets/README.md)"));
         }
@@ -211,7 +212,8 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
             int[][] corners = TenCrop.offsets(scale, scale, crop);
             int row = 3 * crop * crop;
             for (int k = 0; k < TenCrop.COUNT / 2; k++) {
-                patch.writeCrop(corners[k][0], corners[k][1], crop, false, mean, null, pixelScale, dest, offset + k * row);
+                patch.writeCrop(
+                        corners[k][0], corners[k][1], crop, false, mean, null, pixelScale, dest, offset + k * row);
             }
             // The last five are the first five mirrored.
             for (int k = TenCrop.COUNT / 2; k < TenCrop.COUNT; k++) {
@@ -382,11 +384,18 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         private Batch toBatch(HostBatch host) {
             NDManager batchManager = manager.newSubManager();
             int rows = host.count * rowsPerImage();
-            NDArray x = batchManager.create(FloatBuffer.wrap(host.data, 0, host.count * rowFloats),
-                    new Shape(rows).addAll(rowShape()));
+            NDArray x = batchManager.create(
+                    FloatBuffer.wrap(host.data, 0, host.count * rowFloats), new Shape(rows).addAll(rowShape()));
             NDArray y = batchManager.create(host.labels);
-            return new Batch(batchManager, new NDList(x), new NDList(y), host.count,
-                    Batchifier.STACK, Batchifier.STACK, done, total);
+            return new Batch(
+                    batchManager,
+                    new NDList(x),
+                    new NDList(y),
+                    host.count,
+                    Batchifier.STACK,
+                    Batchifier.STACK,
+                    done,
+                    total);
         }
 
         @Override
@@ -449,8 +458,13 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ImageNet(%d images, %d classes, %s, %d threads)",
-                files.size(), layout.getClassCount(), mode, threads);
+        return String.format(
+                Locale.ROOT,
+                "ImageNet(%d images, %d classes, %s, %d threads)",
+                files.size(),
+                layout.getClassCount(),
+                mode,
+                threads);
     }
 
     /** Builder for {@link ImageNet}. */

@@ -47,8 +47,15 @@ public final class ImageNetLayout {
     private final int[] valLabels;
     private final String valSource;
 
-    private ImageNetLayout(Path root, List<String> wnids, Map<String, String> words, List<Path> trainFiles,
-            int[] trainLabels, List<Path> valFiles, int[] valLabels, String valSource) {
+    private ImageNetLayout(
+            Path root,
+            List<String> wnids,
+            Map<String, String> words,
+            List<Path> trainFiles,
+            int[] trainLabels,
+            List<Path> valFiles,
+            int[] valLabels,
+            String valSource) {
         this.root = root;
         this.wnids = wnids;
         this.words = words;
@@ -71,7 +78,7 @@ public final class ImageNetLayout {
      * @throws DatasetException with a one-line message when the layout is missing or inconsistent
      */
     public static ImageNetLayout read(Path root, int maxClasses) {
-        return read(root, maxClasses, message -> { });
+        return read(root, maxClasses, message -> {});
     }
 
     /**
@@ -89,13 +96,18 @@ public final class ImageNetLayout {
         }
         Path train = root.resolve("train");
         if (!Files.isDirectory(train)) {
-            throw new DatasetException(root, "no ImageNet training folder " + train
-                    + ": expected ROOT/train/<wnid>/*.JPEG (see datasets/README.md, or run 'alexnet sample' for a small sample)");
+            throw new DatasetException(
+                    root,
+                    "no ImageNet training folder " + train
+                            + ": expected ROOT/train/<wnid>/*.JPEG (see datasets/README.md, or run 'alexnet sample' for a small sample)");
         }
         List<String> wnids = new ArrayList<>();
         try (Stream<Path> s = Files.list(train)) {
-            s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".")).sorted().forEach(wnids::add);
+            s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .forEach(wnids::add);
         } catch (IOException e) {
             throw new DatasetException(train, "cannot list " + train + ": " + e.getMessage(), e);
         }
@@ -128,9 +140,12 @@ public final class ImageNetLayout {
             throw new DatasetException(train, "no images in the class folders of " + train);
         }
         if (!empty.isEmpty()) {
-            throw new DatasetException(train, empty.size() + " class folder" + (empty.size() == 1 ? "" : "s") + " in " + train
-                    + (empty.size() == 1 ? " holds" : " hold") + " no images (" + firstOf(empty) + "): each would be a class that cannot be learned;"
-                    + " remove them or add their images");
+            throw new DatasetException(
+                    train,
+                    empty.size() + " class folder" + (empty.size() == 1 ? "" : "s") + " in " + train
+                            + (empty.size() == 1 ? " holds" : " hold") + " no images (" + firstOf(empty)
+                            + "): each would be a class that cannot be learned;"
+                            + " remove them or add their images");
         }
         Map<String, String> words = readWords(root);
         List<Path> valFiles = new ArrayList<>();
@@ -139,13 +154,20 @@ public final class ImageNetLayout {
         String valSource = readValidation(root, index, allClasses, valFiles, valLabels, unknown);
         if (!unknown.isEmpty()) {
             if (valFiles.isEmpty()) {
-                throw new DatasetException(root.resolve("val"), "none of the " + unknown.size() + " validation images of "
-                        + root + " (" + valSource + ") belongs to a class in " + train + " (" + firstOf(unknown)
-                        + "): are the labels for this dataset?");
+                throw new DatasetException(
+                        root.resolve("val"),
+                        "none of the " + unknown.size() + " validation images of "
+                                + root + " (" + valSource + ") belongs to a class in " + train + " (" + firstOf(unknown)
+                                + "): are the labels for this dataset?");
             }
-            reporter.accept(String.format(Locale.ROOT, "note: %d validation image%s left out: %s not a class in %s (%s)",
-                    unknown.size(), unknown.size() == 1 ? "" : "s", unknown.size() == 1 ? "its label is" : "their labels are",
-                    train, firstOf(unknown)));
+            reporter.accept(String.format(
+                    Locale.ROOT,
+                    "note: %d validation image%s left out: %s not a class in %s (%s)",
+                    unknown.size(),
+                    unknown.size() == 1 ? "" : "s",
+                    unknown.size() == 1 ? "its label is" : "their labels are",
+                    train,
+                    firstOf(unknown)));
         }
         boolean[] seen = new boolean[wnids.size()];
         valLabels.forEach(l -> seen[l] = true);
@@ -157,19 +179,34 @@ public final class ImageNetLayout {
         }
         if (!unseen.isEmpty() && !"none".equals(valSource)) {
             if (valFiles.isEmpty()) {
-                throw new DatasetException(root.resolve("val"), "no validation images for the classes of " + train
-                        + " in " + root.resolve("val") + ": add them (see datasets/README.md)");
+                throw new DatasetException(
+                        root.resolve("val"),
+                        "no validation images for the classes of " + train + " in " + root.resolve("val")
+                                + ": add them (see datasets/README.md)");
             }
-            reporter.accept(String.format(Locale.ROOT, "note: %d class%s no validation images (%s): %s accuracy is not measured",
-                    unseen.size(), unseen.size() == 1 ? " has" : "es have", firstOf(unseen), unseen.size() == 1 ? "its" : "their"));
+            reporter.accept(String.format(
+                    Locale.ROOT,
+                    "note: %d class%s no validation images (%s): %s accuracy is not measured",
+                    unseen.size(),
+                    unseen.size() == 1 ? " has" : "es have",
+                    firstOf(unseen),
+                    unseen.size() == 1 ? "its" : "their"));
         }
-        return new ImageNetLayout(root, wnids, Collections.unmodifiableMap(words), List.copyOf(trainFiles),
-                toArray(trainLabels), List.copyOf(valFiles), toArray(valLabels), valSource);
+        return new ImageNetLayout(
+                root,
+                wnids,
+                Collections.unmodifiableMap(words),
+                List.copyOf(trainFiles),
+                toArray(trainLabels),
+                List.copyOf(valFiles),
+                toArray(valLabels),
+                valSource);
     }
 
     /** Up to three examples and how many more. */
     private static String firstOf(List<String> items) {
-        List<String> first = items.subList(0, Math.min(3, items.size())).stream().distinct().toList();
+        List<String> first =
+                items.subList(0, Math.min(3, items.size())).stream().distinct().toList();
         return "first: " + String.join(", ", first) + (items.size() > 3 ? ", ..." : "");
     }
 
@@ -177,16 +214,24 @@ public final class ImageNetLayout {
      * Fills {@code files} and {@code labels} with the validation images of the chosen classes; images
      * whose class is not a training folder at all go to {@code unknown} as "file: wnid".
      */
-    private static String readValidation(Path root, Map<String, Integer> index, Set<String> allClasses, List<Path> files,
-            List<Integer> labels, List<String> unknown) {
+    private static String readValidation(
+            Path root,
+            Map<String, Integer> index,
+            Set<String> allClasses,
+            List<Path> files,
+            List<Integer> labels,
+            List<String> unknown) {
         Path val = root.resolve("val");
         if (!Files.isDirectory(val)) {
             return "none";
         }
         List<String> folders = new ArrayList<>();
         try (Stream<Path> s = Files.list(val)) {
-            s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
-                    .sorted().forEach(folders::add);
+            s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .forEach(folders::add);
         } catch (IOException e) {
             throw new DatasetException(val, "cannot list " + val + ": " + e.getMessage(), e);
         }
@@ -218,9 +263,12 @@ public final class ImageNetLayout {
             source = "ILSVRC2012_validation_ground_truth.txt";
             truth = readDevkit(root, images(val));
         } else {
-            throw new DatasetException(val, "the images in " + val + " are not in class folders and there is no ground truth:"
-                    + " put val_labels.csv, LOC_val_solution.csv or ILSVRC2012_validation_ground_truth.txt + synsets.txt in " + root
-                    + " (datasets/imagenet/prepare.sh sorts val into class folders)");
+            throw new DatasetException(
+                    val,
+                    "the images in " + val + " are not in class folders and there is no ground truth:"
+                            + " put val_labels.csv, LOC_val_solution.csv or ILSVRC2012_validation_ground_truth.txt + synsets.txt in "
+                            + root
+                            + " (datasets/imagenet/prepare.sh sorts val into class folders)");
         }
         for (Path f : images(val)) {
             String name = f.getFileName().toString();
@@ -269,8 +317,10 @@ public final class ImageNetLayout {
         Path truthFile = root.resolve("ILSVRC2012_validation_ground_truth.txt");
         Path synsets = root.resolve("synsets.txt");
         if (!Files.exists(synsets)) {
-            throw new DatasetException(synsets, "the devkit ground truth needs " + synsets
-                    + " (wnids in ILSVRC2012_ID order, written by datasets/imagenet/prepare.sh)");
+            throw new DatasetException(
+                    synsets,
+                    "the devkit ground truth needs " + synsets
+                            + " (wnids in ILSVRC2012_ID order, written by datasets/imagenet/prepare.sh)");
         }
         List<String> idToWnid = new ArrayList<>();
         for (String line : lines(synsets)) {
@@ -288,15 +338,18 @@ public final class ImageNetLayout {
             try {
                 number = Integer.parseInt(stem.substring(underscore + 1));
             } catch (NumberFormatException e) {
-                throw new DatasetException(f, f + " is not named ILSVRC2012_val_NNNNNNNN: cannot match it to " + truthFile);
+                throw new DatasetException(
+                        f, f + " is not named ILSVRC2012_val_NNNNNNNN: cannot match it to " + truthFile);
             }
             if (number < 1 || number > ids.size()) {
                 throw new DatasetException(f, f + " has no line in " + truthFile + " (" + ids.size() + " lines)");
             }
             int id = Integer.parseInt(ids.get(number - 1).trim());
             if (id < 1 || id > idToWnid.size()) {
-                throw new DatasetException(truthFile, truthFile + " line " + number + " has ILSVRC2012_ID " + id
-                        + " but " + synsets + " lists " + idToWnid.size() + " synsets");
+                throw new DatasetException(
+                        truthFile,
+                        truthFile + " line " + number + " has ILSVRC2012_ID " + id + " but " + synsets + " lists "
+                                + idToWnid.size() + " synsets");
             }
             out.put(f.getFileName().toString(), idToWnid.get(id - 1));
         }
@@ -323,7 +376,10 @@ public final class ImageNetLayout {
     /** The image files directly inside {@code dir}, sorted by name. */
     static List<Path> images(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(ImageNetLayout::isImageName).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(ImageNetLayout::isImageName)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new DatasetException(dir, "cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -332,7 +388,8 @@ public final class ImageNetLayout {
     private static boolean isImageName(Path p) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return !name.startsWith(".") && dot > 0
+        return !name.startsWith(".")
+                && dot > 0
                 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
@@ -399,7 +456,13 @@ public final class ImageNetLayout {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ImageNet layout at %s: %d classes, %d training images, %d validation images (%s)",
-                root, wnids.size(), trainFiles.size(), valFiles.size(), valSource);
+        return String.format(
+                Locale.ROOT,
+                "ImageNet layout at %s: %d classes, %d training images, %d validation images (%s)",
+                root,
+                wnids.size(),
+                trainFiles.size(),
+                valFiles.size(),
+                valSource);
     }
 }

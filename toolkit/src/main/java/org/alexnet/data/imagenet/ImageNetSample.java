@@ -81,7 +81,10 @@ public final class ImageNetSample {
         Random random = new Random(seed);
         StringBuilder synsets = new StringBuilder();
         for (int c = 0; c < classes; c++) {
-            synsets.append(wnid(c)).append('\t').append(FashionMnist.CLASS_NAMES.get(c)).append('\n');
+            synsets.append(wnid(c))
+                    .append('\t')
+                    .append(FashionMnist.CLASS_NAMES.get(c))
+                    .append('\n');
         }
         Files.createDirectories(root);
         Files.writeString(root.resolve("synsets.txt"), synsets, StandardCharsets.UTF_8);
@@ -97,7 +100,8 @@ public final class ImageNetSample {
         StringBuilder labels = new StringBuilder("file,wnid\n");
         int number = 0;
         for (int c = 0; c < classes; c++) {
-            Path dir = Files.createDirectories(flatValidation ? root.resolve("val") : root.resolve("val").resolve(wnid(c)));
+            Path dir = Files.createDirectories(
+                    flatValidation ? root.resolve("val") : root.resolve("val").resolve(wnid(c)));
             for (int k = 0; k < valPerClass; k++) {
                 BufferedImage img = photo(test.getImage(testIndex[c][k]), random);
                 String name = String.format(Locale.ROOT, "ILSVRC2012_val_%08d.JPEG", ++number);
@@ -132,7 +136,9 @@ public final class ImageNetSample {
     }
 
     private FashionMnist fashion(Dataset.Usage usage) throws IOException {
-        FashionMnist.Builder b = FashionMnist.builder().optUsage(usage).optResolution(FashionMnist.IMAGE_SIZE)
+        FashionMnist.Builder b = FashionMnist.builder()
+                .optUsage(usage)
+                .optResolution(FashionMnist.IMAGE_SIZE)
                 .setSampling(1, false);
         if (fashionMnistDir != null) {
             b.optDirectory(fashionMnistDir);
@@ -265,6 +271,7 @@ public final class ImageNetSample {
         public static final int DEFAULT_VALIDATION_PER_CLASS = 20;
         /** The range of the images' shorter side: about the sizes of ImageNet's photographs. */
         public static final int DEFAULT_MIN_SIDE = 100;
+
         public static final int DEFAULT_MAX_SIDE = 400;
         public static final long DEFAULT_SEED = 42;
 
@@ -345,7 +352,8 @@ public final class ImageNetSample {
         parts.add(classes * trainPerClass + " training images");
         parts.add(classes * valPerClass + " validation images" + (flatValidation ? " (flat, val_labels.csv)" : ""));
         if (oddFiles) {
-            parts.add(ODD_READABLE_FILES + " odd but readable and " + UNREADABLE_FILES + " broken files in train/" + wnid(0));
+            parts.add(ODD_READABLE_FILES + " odd but readable and " + UNREADABLE_FILES + " broken files in train/"
+                    + wnid(0));
         }
         return String.join(", ", parts);
     }

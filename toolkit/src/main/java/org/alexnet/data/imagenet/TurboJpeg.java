@@ -97,21 +97,45 @@ final class TurboJpeg {
         MethodType objectInt = MethodType.methodType(int.class, Object.class);
         create = lookup.findConstructor(decompressor, MethodType.methodType(void.class))
                 .asType(MethodType.methodType(Object.class));
-        setSource = lookup.findVirtual(decompressor, "setSourceImage", MethodType.methodType(void.class, byte[].class, int.class))
+        setSource = lookup.findVirtual(
+                        decompressor, "setSourceImage", MethodType.methodType(void.class, byte[].class, int.class))
                 .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class));
-        width = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class)).asType(objectInt);
-        height = lookup.findVirtual(decompressor, "getHeight", MethodType.methodType(int.class)).asType(objectInt);
-        colorspace = lookup.findVirtual(decompressor, "getColorspace", MethodType.methodType(int.class)).asType(objectInt);
+        width = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class))
+                .asType(objectInt);
+        height = lookup.findVirtual(decompressor, "getHeight", MethodType.methodType(int.class))
+                .asType(objectInt);
+        colorspace = lookup.findVirtual(decompressor, "getColorspace", MethodType.methodType(int.class))
+                .asType(objectInt);
         MethodType scaled = MethodType.methodType(int.class, int.class, int.class);
         scaledWidth = lookup.findVirtual(decompressor, "getScaledWidth", scaled)
                 .asType(MethodType.methodType(int.class, Object.class, int.class, int.class));
         scaledHeight = lookup.findVirtual(decompressor, "getScaledHeight", scaled)
                 .asType(MethodType.methodType(int.class, Object.class, int.class, int.class));
         // decompress(dst, x, y, desiredWidth, pitch, desiredHeight, pixelFormat, flags)
-        decompress = lookup.findVirtual(decompressor, "decompress", MethodType.methodType(void.class, byte[].class,
-                        int.class, int.class, int.class, int.class, int.class, int.class, int.class))
-                .asType(MethodType.methodType(void.class, Object.class, byte[].class,
-                        int.class, int.class, int.class, int.class, int.class, int.class, int.class));
+        decompress = lookup.findVirtual(
+                        decompressor,
+                        "decompress",
+                        MethodType.methodType(
+                                void.class,
+                                byte[].class,
+                                int.class,
+                                int.class,
+                                int.class,
+                                int.class,
+                                int.class,
+                                int.class,
+                                int.class))
+                .asType(MethodType.methodType(
+                        void.class,
+                        Object.class,
+                        byte[].class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class));
         pixelFormatBgr = tj.getField("PF_BGR").getInt(null);
         // Stop at the first warning: such files go to ImageIO, which reports them as damaged.
         flags = tj.getField("FLAG_STOPONWARNING").getInt(null);

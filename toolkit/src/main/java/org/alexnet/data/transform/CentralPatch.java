@@ -48,7 +48,8 @@ public final class CentralPatch {
      */
     public static CentralPatch of(byte[] bgr, int h, int w, int fullH, int fullW, int size) {
         if (size < 1 || bgr.length < 3 * h * w) {
-            throw new IllegalArgumentException("need size >= 1 and " + 3 * h * w + " bytes, got " + size + " and " + bgr.length);
+            throw new IllegalArgumentException(
+                    "need size >= 1 and " + 3 * h * w + " bytes, got " + size + " and " + bgr.length);
         }
         int[] target = Images.shorterSideSize(fullH, fullW, size);
         while (h >= 2 * target[0] && w >= 2 * target[1]) {
@@ -85,8 +86,16 @@ public final class CentralPatch {
      * @param mean null for none
      * @param shift null for none, else one value per RGB channel
      */
-    public void writeCrop(int cropTop, int cropLeft, int crop, boolean flip, FloatImage mean, float[] shift,
-            float factor, float[] dest, int offset) {
+    public void writeCrop(
+            int cropTop,
+            int cropLeft,
+            int crop,
+            boolean flip,
+            FloatImage mean,
+            float[] shift,
+            float factor,
+            float[] dest,
+            int offset) {
         if (cropTop < 0 || cropLeft < 0 || crop < 1 || cropTop + crop > size || cropLeft + crop > size) {
             throw new IllegalArgumentException("crop " + crop + " at (" + cropTop + ", " + cropLeft
                     + ") does not fit in the " + size + "x" + size + " patch");
@@ -156,6 +165,7 @@ public final class CentralPatch {
 
     @Override
     public String toString() {
-        return "CentralPatch(" + size + " of " + height + "x" + width + " scaled to " + targetHeight + "x" + targetWidth + ")";
+        return "CentralPatch(" + size + " of " + height + "x" + width + " scaled to " + targetHeight + "x" + targetWidth
+                + ")";
     }
 }

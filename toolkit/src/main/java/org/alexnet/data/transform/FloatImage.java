@@ -59,7 +59,10 @@ public final class FloatImage {
         if (s.dimension() != 3) {
             throw new IllegalArgumentException("expected an image of shape (C, H, W), got " + s);
         }
-        return new FloatImage((int) s.get(0), (int) s.get(1), (int) s.get(2),
+        return new FloatImage(
+                (int) s.get(0),
+                (int) s.get(1),
+                (int) s.get(2),
                 array.toType(DataType.FLOAT32, false).toFloatArray());
     }
 

@@ -179,8 +179,10 @@ public final class Images {
         BufferedImage bgr = toBgr(image);
         Raster r = bgr.getRaster();
         if (r.getSampleModel() instanceof PixelInterleavedSampleModel sm
-                && sm.getScanlineStride() == 3 * bgr.getWidth() && r.getSampleModelTranslateX() == 0
-                && r.getSampleModelTranslateY() == 0 && ((DataBufferByte) r.getDataBuffer()).getOffset() == 0
+                && sm.getScanlineStride() == 3 * bgr.getWidth()
+                && r.getSampleModelTranslateX() == 0
+                && r.getSampleModelTranslateY() == 0
+                && ((DataBufferByte) r.getDataBuffer()).getOffset() == 0
                 && r.getDataBuffer().getNumBanks() == 1) {
             return ((DataBufferByte) r.getDataBuffer()).getData();
         }

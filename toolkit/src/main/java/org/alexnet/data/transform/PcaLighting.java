@@ -68,7 +68,8 @@ public final class PcaLighting implements ImageTransform {
     @Override
     public FloatImage apply(FloatImage image, Random random) {
         if (image.channels() != 3) {
-            throw new IllegalArgumentException("PCA lighting needs an RGB image, got " + image.channels() + " channels");
+            throw new IllegalArgumentException(
+                    "PCA lighting needs an RGB image, got " + image.channels() + " channels");
         }
         float[] rgb = shift(drawAlphas(random));
         float[] in = image.data();
@@ -105,7 +106,12 @@ public final class PcaLighting implements ImageTransform {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "PcaLighting(std %.2f, eigenvalues %.4f %.4f %.4f)",
-                std, eigenvalues[0], eigenvalues[1], eigenvalues[2]);
+        return String.format(
+                java.util.Locale.ROOT,
+                "PcaLighting(std %.2f, eigenvalues %.4f %.4f %.4f)",
+                std,
+                eigenvalues[0],
+                eigenvalues[1],
+                eigenvalues[2]);
     }
 }

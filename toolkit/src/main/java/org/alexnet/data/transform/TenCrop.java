@@ -29,7 +29,8 @@ public final class TenCrop implements ImageTransform {
     /** The top-left corners (top, left) of the five unflipped crops of an h x w image, in order. */
     public static int[][] offsets(int h, int w, int size) {
         if (h < size || w < size) {
-            throw new IllegalArgumentException("cannot crop " + size + "x" + size + " from a " + h + "x" + w + " image");
+            throw new IllegalArgumentException(
+                    "cannot crop " + size + "x" + size + " from a " + h + "x" + w + " image");
         }
         int[] c = CenterCrop.offset(h, w, size);
         return new int[][] {{0, 0}, {0, w - size}, {h - size, 0}, {h - size, w - size}, {c[0], c[1]}};

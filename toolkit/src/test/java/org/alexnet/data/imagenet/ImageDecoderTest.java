@@ -149,13 +149,16 @@ class ImageDecoderTest {
         cut[jpeg.length * 2 / 3] = (byte) 0xFF;
         cut[jpeg.length * 2 / 3 + 1] = (byte) 0xD9;
         for (Jpeg decoder : turboInstalled() ? Jpeg.values() : new Jpeg[] {Jpeg.IMAGEIO}) {
-            UnreadableImageException e = assertThrows(UnreadableImageException.class,
+            UnreadableImageException e = assertThrows(
+                    UnreadableImageException.class,
                     () -> ImageDecoder.decode(java.util.Arrays.copyOf(jpeg, jpeg.length / 2), "half.JPEG", decoder));
             assertTrue(e.getMessage().startsWith("half.JPEG"), e.getMessage());
             e = assertThrows(UnreadableImageException.class, () -> ImageDecoder.decode(cut, "cut.JPEG", decoder));
             assertTrue(e.getMessage().startsWith("cut.JPEG is damaged"), e.getMessage());
             assertThrows(UnreadableImageException.class, () -> ImageDecoder.decode(new byte[0], "empty.JPEG", decoder));
-            e = assertThrows(UnreadableImageException.class, () -> ImageDecoder.decode("hello".getBytes(), "text.JPEG", decoder));
+            e = assertThrows(
+                    UnreadableImageException.class,
+                    () -> ImageDecoder.decode("hello".getBytes(), "text.JPEG", decoder));
             assertTrue(e.getMessage().contains("unknown format"), e.getMessage());
         }
     }
@@ -166,8 +169,12 @@ class ImageDecoderTest {
         BufferedImage photo = texture(333, 250, 1);
         BufferedImage gray = new BufferedImage(120, 90, BufferedImage.TYPE_BYTE_GRAY);
         gray.getGraphics().drawImage(texture(120, 90, 2), 0, 0, null);
-        byte[][] files = {ImageNetSample.jpeg(photo, 0.9f), ImageNetSample.jpeg(photo, 0.5f),
-            progressiveJpeg(photo), ImageNetSample.jpeg(gray, 0.9f)};
+        byte[][] files = {
+            ImageNetSample.jpeg(photo, 0.9f),
+            ImageNetSample.jpeg(photo, 0.5f),
+            progressiveJpeg(photo),
+            ImageNetSample.jpeg(gray, 0.9f)
+        };
         for (byte[] file : files) {
             BufferedImage turbo = ImageDecoder.decode(file, "x.JPEG", Jpeg.TURBO);
             BufferedImage imageIO = ImageDecoder.decode(file, "x.JPEG", Jpeg.IMAGEIO);
@@ -179,7 +186,9 @@ class ImageDecoderTest {
             assertTrue(max <= 2, "libjpeg-turbo and ImageIO differ by up to " + max + " grey levels");
             if (turbo.getWidth() == photo.getWidth()) {
                 // And both are the picture (measured 3.8 levels off at quality 0.9, 5.4 at 0.5).
-                assertTrue(meanAbsDifference(photo, turbo) < 7, "decoded " + meanAbsDifference(photo, turbo) + " levels off");
+                assertTrue(
+                        meanAbsDifference(photo, turbo) < 7,
+                        "decoded " + meanAbsDifference(photo, turbo) + " levels off");
             }
         }
     }
@@ -212,14 +221,19 @@ class ImageDecoderTest {
         for (double[] c : cases) {
             Path large = dir.resolve("large" + c[0] + ".JPEG");
             Files.write(large, ImageNetSample.jpeg(c[0] == 0 ? picture(1101, 800) : texture(1101, 800, 3), 0.9f));
-            assertEquals(1101, ImageDecoder.readForScale(large, Jpeg.IMAGEIO, 256).width());
-            float[] box = CentralPatch.of(ImageDecoder.read(large, Jpeg.IMAGEIO), 256).toFloatImage().data();
+            assertEquals(
+                    1101, ImageDecoder.readForScale(large, Jpeg.IMAGEIO, 256).width());
+            float[] box = CentralPatch.of(ImageDecoder.read(large, Jpeg.IMAGEIO), 256)
+                    .toFloatImage()
+                    .data();
             // The pixels live in a buffer the next readForScale on this thread reuses: use them first.
             ImageDecoder.Pixels half = ImageDecoder.readForScale(large, Jpeg.TURBO, 256);
             assertEquals(551, half.width());
             assertEquals(400, half.height());
             assertEquals(1101, half.fullWidth());
-            float[] dct = CentralPatch.of(half.bgr(), half.height(), half.width(), 800, 1101, 256).toFloatImage().data();
+            float[] dct = CentralPatch.of(half.bgr(), half.height(), half.width(), 800, 1101, 256)
+                    .toFloatImage()
+                    .data();
             double sum = 0;
             for (int i = 0; i < dct.length; i++) {
                 sum += Math.abs(dct[i] - box[i]);

@@ -19,6 +19,7 @@ class ImageNetLayoutTest {
 
     @TempDir
     static Path dir;
+
     static Path folders;
     static Path flat;
 
@@ -26,7 +27,10 @@ class ImageNetLayoutTest {
     static void writeSamples() throws IOException {
         folders = dir.resolve("folders");
         flat = dir.resolve("flat");
-        ImageNetSample.Builder b = ImageNetSample.builder().optClasses(4).optTrainPerClass(5).optValidationPerClass(3)
+        ImageNetSample.Builder b = ImageNetSample.builder()
+                .optClasses(4)
+                .optTrainPerClass(5)
+                .optValidationPerClass(3)
                 .optShorterSide(40, 60);
         b.build().write(folders);
         b.optFlatValidation(true).optOddFiles(false).build().write(flat);
@@ -43,11 +47,15 @@ class ImageNetLayoutTest {
         assertEquals("class folders", l.getValidationSource());
         int[] labels = l.getTrainLabels();
         for (int i = 0; i < labels.length; i++) {
-            assertEquals(l.getWnids().get(labels[i]), l.getTrainFiles().get(i).getParent().getFileName().toString());
+            assertEquals(
+                    l.getWnids().get(labels[i]),
+                    l.getTrainFiles().get(i).getParent().getFileName().toString());
         }
         int[] val = l.getValidationLabels();
         for (int i = 0; i < val.length; i++) {
-            assertEquals(l.getWnids().get(val[i]), l.getValidationFiles().get(i).getParent().getFileName().toString());
+            assertEquals(
+                    l.getWnids().get(val[i]),
+                    l.getValidationFiles().get(i).getParent().getFileName().toString());
         }
     }
 
@@ -66,8 +74,9 @@ class ImageNetLayoutTest {
         List<String> lines = new ArrayList<>(List.of("ImageId,PredictionString"));
         for (int i = 1; i <= 12; i++) {
             // Reverse class order, with boxes after the wnid as in Kaggle's file.
-            lines.add(String.format("ILSVRC2012_val_%08d,%s 1 2 30 40 %s 5 6 7 8", i,
-                    ImageNetSample.wnid(3 - (i - 1) / 3), ImageNetSample.wnid(0)));
+            lines.add(String.format(
+                    "ILSVRC2012_val_%08d,%s 1 2 30 40 %s 5 6 7 8",
+                    i, ImageNetSample.wnid(3 - (i - 1) / 3), ImageNetSample.wnid(0)));
         }
         Files.write(root.resolve("LOC_val_solution.csv"), lines);
         ImageNetLayout l = ImageNetLayout.read(root);
@@ -79,8 +88,9 @@ class ImageNetLayoutTest {
     void flatValidationReadsDevkitGroundTruthThroughSynsetOrder() throws IOException {
         Path root = copyWithoutLabels("devkit");
         // ILSVRC2012_IDs are not in wnid order: ID 1 = n00000002, 2 = n00000000, 3 = n00000003, 4 = n00000001.
-        Files.write(root.resolve("synsets.txt"), List.of("n00000002\tPullover", "n00000000\tT-shirt/top",
-                "n00000003\tDress", "n00000001\tTrouser"));
+        Files.write(
+                root.resolve("synsets.txt"),
+                List.of("n00000002\tPullover", "n00000000\tT-shirt/top", "n00000003\tDress", "n00000001\tTrouser"));
         List<String> ids = new ArrayList<>();
         int[] idOfClass = {2, 4, 1, 3};
         for (int i = 0; i < 12; i++) {
@@ -105,7 +115,10 @@ class ImageNetLayoutTest {
     @Test
     void missingPiecesGiveOneLineWithTheFix() throws IOException {
         DatasetException e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(dir.resolve("nowhere")));
-        assertTrue(e.getMessage().contains("ROOT/train/<wnid>/*.JPEG") && !e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("ROOT/train/<wnid>/*.JPEG")
+                        && !e.getMessage().contains("\n"),
+                e.getMessage());
         Path root = copyWithoutLabels("nolabels");
         e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(root));
         assertTrue(e.getMessage().contains("val_labels.csv, LOC_val_solution.csv"), e.getMessage());
@@ -136,8 +149,10 @@ class ImageNetLayoutTest {
         }
         Files.createDirectories(root.resolve("train/n3"));
         DatasetException e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(root));
-        assertEquals("1 class folder in " + root.resolve("train") + " holds no images (first: n3): each would be a class"
-                + " that cannot be learned; remove them or add their images", e.getMessage());
+        assertEquals(
+                "1 class folder in " + root.resolve("train") + " holds no images (first: n3): each would be a class"
+                        + " that cannot be learned; remove them or add their images",
+                e.getMessage());
         Files.delete(root.resolve("train/n3"));
 
         Files.createDirectories(root.resolve("val"));
@@ -148,13 +163,19 @@ class ImageNetLayoutTest {
         List<String> notes = new java.util.ArrayList<>();
         ImageNetLayout l = ImageNetLayout.read(root, 0, notes::add);
         assertEquals(1, l.getValidationFiles().size());
-        assertEquals(List.of("note: 2 validation images left out: their labels are not a class in " + root.resolve("train")
-                + " (first: v2.JPEG: n9, v3.JPEG: n8)", "note: 1 class has no validation images (first: n2): its accuracy"
-                + " is not measured"), notes);
+        assertEquals(
+                List.of(
+                        "note: 2 validation images left out: their labels are not a class in " + root.resolve("train")
+                                + " (first: v2.JPEG: n9, v3.JPEG: n8)",
+                        "note: 1 class has no validation images (first: n2): its accuracy" + " is not measured"),
+                notes);
 
         Files.writeString(root.resolve("val_labels.csv"), "v1.JPEG,n7\nv2.JPEG,n9\nv3.JPEG,n8\n");
         e = assertThrows(DatasetException.class, () -> ImageNetLayout.read(root));
-        assertTrue(e.getMessage().startsWith("none of the 3 validation images of " + root + " (val_labels.csv) belongs to a class in "),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("none of the 3 validation images of " + root
+                                + " (val_labels.csv) belongs to a class in "),
                 e.getMessage());
     }
 }

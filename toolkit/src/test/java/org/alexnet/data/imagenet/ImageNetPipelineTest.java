@@ -35,14 +35,20 @@ class ImageNetPipelineTest {
 
     @TempDir
     static Path dir;
+
     static Path root;
     static DatasetStatistics stats;
 
     @BeforeAll
     static void writeSample() throws IOException {
         root = dir.resolve("sample");
-        ImageNetSample.builder().optClasses(3).optTrainPerClass(8).optValidationPerClass(3)
-                .optShorterSide(60, 140).build().write(root);
+        ImageNetSample.builder()
+                .optClasses(3)
+                .optTrainPerClass(8)
+                .optValidationPerClass(3)
+                .optShorterSide(60, 140)
+                .build()
+                .write(root);
         stats = DatasetStatistics.compute(dataset(Dataset.Usage.TRAIN, null, 1, 4), 0, 1, null);
     }
 
@@ -51,8 +57,15 @@ class ImageNetPipelineTest {
     }
 
     static ImageNet dataset(Dataset.Usage usage, ImageNet.Mode mode, int threads, int batch, ImageDecoder.Jpeg jpeg) {
-        ImageNet.Builder b = ImageNet.builder().setRoot(root).optUsage(usage).optMode(mode).optSizes(64, 48)
-                .optThreads(threads).optSeed(5).optJpegDecoder(jpeg).setSampling(new EpochShuffleSampler(batch, 9));
+        ImageNet.Builder b = ImageNet.builder()
+                .setRoot(root)
+                .optUsage(usage)
+                .optMode(mode)
+                .optSizes(64, 48)
+                .optThreads(threads)
+                .optSeed(5)
+                .optJpegDecoder(jpeg)
+                .setSampling(new EpochShuffleSampler(batch, 9));
         if (stats != null) {
             b.optStatistics(stats, true);
         }
@@ -62,8 +75,13 @@ class ImageNetPipelineTest {
     @Test
     void fusedPipelineEqualsTheChainedTransforms() throws IOException {
         PcaLighting lighting = stats.lighting(PcaLighting.PAPER_STD, 0);
-        ImageTransform train = ImageTransform.chain(new ResizeShorter(64), new CenterCrop(64),
-                new SubtractMean(stats.getMean()), new RandomCrop(48), new RandomFlip(), lighting);
+        ImageTransform train = ImageTransform.chain(
+                new ResizeShorter(64),
+                new CenterCrop(64),
+                new SubtractMean(stats.getMean()),
+                new RandomCrop(48),
+                new RandomFlip(),
+                lighting);
         // ImageIO for both: the same decoded pixels, so the fused pass must give the same values.
         ImageDecoder.Jpeg jpeg = ImageDecoder.Jpeg.IMAGEIO;
         ImageNet data = dataset(Dataset.Usage.TRAIN, ImageNet.Mode.TRAIN, 1, 4, jpeg);
@@ -71,15 +89,16 @@ class ImageNetPipelineTest {
             for (int epoch : new int[] {0, 3}) {
                 float[] fused = new float[3 * 48 * 48];
                 data.write(index, epoch, fused, 0);
-                FloatImage chained = train.apply(FloatImage.of(ImageDecoder.read(data.getFile(index), jpeg)),
-                        ImageNet.random(5, epoch, index));
+                FloatImage chained = train.apply(
+                        FloatImage.of(ImageDecoder.read(data.getFile(index), jpeg)), ImageNet.random(5, epoch, index));
                 assertArrayEquals(chained.data(), fused, 0f, "image " + index + " epoch " + epoch);
             }
         }
         ImageNet ten = dataset(Dataset.Usage.VALIDATION, ImageNet.Mode.TEN_CROP, 1, 2, jpeg);
         float[] fused = new float[10 * 3 * 48 * 48];
         ten.write(2, 0, fused, 0);
-        FloatImage centred = ImageTransform.chain(new ResizeShorter(64), new CenterCrop(64), new SubtractMean(stats.getMean()))
+        FloatImage centred = ImageTransform.chain(
+                        new ResizeShorter(64), new CenterCrop(64), new SubtractMean(stats.getMean()))
                 .apply(FloatImage.of(ImageDecoder.read(ten.getFile(2), jpeg)), null);
         List<FloatImage> crops = new TenCrop(48).crops(centred);
         for (int k = 0; k < 10; k++) {
@@ -140,14 +159,24 @@ class ImageNetPipelineTest {
     void anEpochSkipsAndCountsBrokenFilesAndIsIndependentOfThreads() throws Exception {
         List<String> reports = new ArrayList<>();
         float[][] oneThread = epoch(dataset(Dataset.Usage.TRAIN, ImageNet.Mode.TRAIN, 1, 5), 2, null);
-        ImageNet three = ImageNet.builder().setRoot(root).optSizes(64, 48).optThreads(3).optPrefetch(2).optSeed(5)
-                .optStatistics(stats, true).optReporter(reports::add).setSampling(new EpochShuffleSampler(5, 9)).build();
+        ImageNet three = ImageNet.builder()
+                .setRoot(root)
+                .optSizes(64, 48)
+                .optThreads(3)
+                .optPrefetch(2)
+                .optSeed(5)
+                .optStatistics(stats, true)
+                .optReporter(reports::add)
+                .setSampling(new EpochShuffleSampler(5, 9))
+                .build();
         float[][] threeThreads = epoch(three, 2, null);
         // 3 classes x 8 + 6 odd files, of which 3 cannot be read.
         assertEquals(27, oneThread[1].length);
         assertEquals(3, three.getSkippedCount());
         assertEquals(3, reports.size());
-        assertTrue(reports.stream().allMatch(r -> r.startsWith("skipped an unreadable image: ") && r.contains("broken_")), reports.toString());
+        assertTrue(
+                reports.stream().allMatch(r -> r.startsWith("skipped an unreadable image: ") && r.contains("broken_")),
+                reports.toString());
         assertArrayEquals(oneThread[0], threeThreads[0], 0f);
         assertArrayEquals(oneThread[1], threeThreads[1], 0f);
         // Each class is seen as often as it has readable images: 8+3 (odd readable), 8, 8.
@@ -170,7 +199,8 @@ class ImageNetPipelineTest {
             for (Batch b : ten.getData(m)) {
                 try (b) {
                     long n = b.getLabels().head().getShape().get(0);
-                    assertEquals(new Shape(n * 10, 3, 48, 48), b.getData().head().getShape());
+                    assertEquals(
+                            new Shape(n * 10, 3, 48, 48), b.getData().head().getShape());
                     images += n;
                 }
             }

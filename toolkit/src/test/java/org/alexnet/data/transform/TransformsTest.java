@@ -90,7 +90,8 @@ class TransformsTest {
             assertEquals(o[k][0] * 1000 + o[k][1], crops.get(k).get(0, 0, 0));
             // The mirrored crop's first column is the crop's last.
             assertEquals(o[k][0] * 1000 + o[k][1] + 223, crops.get(k + 5).get(0, 0, 0));
-            assertArrayEquals(crops.get(k).flipHorizontally().data(), crops.get(k + 5).data());
+            assertArrayEquals(
+                    crops.get(k).flipHorizontally().data(), crops.get(k + 5).data());
         }
         try (NDManager m = NDManager.newBaseManager("MXNet")) {
             NDArray stack = new TenCrop(224).transform(img.toNDArray(m));
@@ -113,7 +114,10 @@ class TransformsTest {
             double shift = 255 * (a[0] * l[0] * p[0][c] + a[1] * l[1] * p[1][c] + a[2] * l[2] * p[2][c]);
             for (int y = 0; y < 4; y++) {
                 for (int x = 0; x < 4; x++) {
-                    assertEquals(shift, out.get(c, y, x) - img.get(c, y, x), 2e-2 * Math.max(1, Math.abs(img.get(c, y, x)) / 1e4));
+                    assertEquals(
+                            shift,
+                            out.get(c, y, x) - img.get(c, y, x),
+                            2e-2 * Math.max(1, Math.abs(img.get(c, y, x)) / 1e4));
                 }
             }
             assertTrue(Math.abs(shift) > 1e-3, "the shift should not vanish");
@@ -131,7 +135,8 @@ class TransformsTest {
         for (int i = 0; i < m.length; i++) {
             assertEquals(img.data()[i] - m[i], out.data()[i], 0f);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new SubtractMean(new FloatImage(3, 6, 6, m)).apply(coded(3, 5, 6), null));
         assertTrue(e.getMessage().contains("mean image is 3x6x6"), e.getMessage());
     }
@@ -169,7 +174,8 @@ class TransformsTest {
 
     /** A TYPE_3BYTE_BGR image of random-ish colours. */
     static java.awt.image.BufferedImage noisy(int h, int w) {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         Random r = new Random(h * 31L + w);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -187,8 +193,13 @@ class TransformsTest {
             int[] o = CenterCrop.offset(full.height(), full.width(), 256);
             FloatImage expected = full.crop(o[0], o[1], 256, 256);
             // Every window of the resize is computed as in the whole image: equal, not close.
-            assertArrayEquals(expected.data(), FloatImage.of(Images.resizeShorterSideCentred(img, 256, 256)).data(), 0f);
-            assertArrayEquals(expected.data(), CentralPatch.of(img, 256).toFloatImage().data(), 0f);
+            assertArrayEquals(
+                    expected.data(),
+                    FloatImage.of(Images.resizeShorterSideCentred(img, 256, 256))
+                            .data(),
+                    0f);
+            assertArrayEquals(
+                    expected.data(), CentralPatch.of(img, 256).toFloatImage().data(), 0f);
         }
     }
 
@@ -205,7 +216,8 @@ class TransformsTest {
             while (current.getHeight() >= 2 * target[0] && current.getWidth() >= 2 * target[1]) {
                 current = java2d(current, current.getHeight() / 2, current.getWidth() / 2);
             }
-            float[] expected = FloatImage.of(java2d(current, target[0], target[1])).data();
+            float[] expected =
+                    FloatImage.of(java2d(current, target[0], target[1])).data();
             float[] actual = FloatImage.of(Images.resizeShorterSide(img, 256)).data();
             assertEquals(expected.length, actual.length);
             int differ = 0;
@@ -218,9 +230,11 @@ class TransformsTest {
     }
 
     private static java.awt.image.BufferedImage java2d(java.awt.image.BufferedImage image, int h, int w) {
-        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.image.BufferedImage out =
+                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         java.awt.Graphics2D g = out.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(image, 0, 0, w, h, null);
         g.dispose();
         return out;
@@ -253,13 +267,18 @@ class TransformsTest {
                     }
                     float[] dest = new float[e.length + 7];
                     patch.writeCrop(crop[0], crop[1], crop[2], flip, mean, shift, 0.5f, dest, 7);
-                    assertArrayEquals(e, java.util.Arrays.copyOfRange(dest, 7, dest.length), 0f,
+                    assertArrayEquals(
+                            e,
+                            java.util.Arrays.copyOfRange(dest, 7, dest.length),
+                            0f,
                             size[0] + "x" + size[1] + " crop " + java.util.Arrays.toString(crop) + " flip " + flip);
                 }
             }
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CentralPatch.of(noisy(75, 100), 64).writeCrop(20, 0, 48, false, null, null, 1f, new float[3 * 48 * 48], 0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> CentralPatch.of(noisy(75, 100), 64)
+                        .writeCrop(20, 0, 48, false, null, null, 1f, new float[3 * 48 * 48], 0));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
     }
 }
