@@ -1,22 +1,28 @@
 package org.alexnet.bench;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
+import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.imagenet.DatasetStatistics;
@@ -272,7 +278,7 @@ public final class PipelineBenchmark {
                     .optThreads(threads)
                     .setSampling(new EpochShuffleSampler(batch, 2, true))
                     .build();
-            try (Model model = Model.newInstance("bench", (ai.djl.Device) null, engine);
+            try (Model model = Model.newInstance("bench", (Device) null, engine);
                     PaperSgd sgd = PaperSgd.builder()
                             .setLearningRateTracker(Tracker.fixed(RECIPE.getLearningRate()))
                             .optMomentum(RECIPE.getMomentum())
@@ -293,7 +299,7 @@ public final class PipelineBenchmark {
                                 if (step == 1) {
                                     start = System.nanoTime(); // the first step warms up
                                 }
-                                ai.djl.training.EasyTrain.trainBatch(trainer, b);
+                                EasyTrain.trainBatch(trainer, b);
                                 trainer.step();
                                 if (step >= 1) {
                                     trained += b.getSize();
@@ -353,12 +359,11 @@ public final class PipelineBenchmark {
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < n; i++) {
                 long c0 = mx.getCurrentThreadCpuTime();
-                byte[] bytes = java.nio.file.Files.readAllBytes(data.getFile(i));
+                byte[] bytes = Files.readAllBytes(data.getFile(i));
                 long c1 = mx.getCurrentThreadCpuTime();
-                java.awt.image.BufferedImage image =
-                        ImageDecoder.decode(bytes, data.getFile(i).toString(), jpeg);
+                BufferedImage image = ImageDecoder.decode(bytes, data.getFile(i).toString(), jpeg);
                 long c2 = mx.getCurrentThreadCpuTime();
-                java.util.Random r = new java.util.Random(i);
+                Random r = new Random(i);
                 CentralPatch.of(image, ImageNet.SCALE)
                         .writeCrop(
                                 r.nextInt(33),
@@ -407,7 +412,7 @@ public final class PipelineBenchmark {
                 .setSampling(EpochShuffleSampler.sequential(1))
                 .build();
         if (patches != null) {
-            java.nio.file.Files.createDirectories(patches);
+            Files.createDirectories(patches);
         }
         double[] sum = new double[2];
         long[] values = new long[2];
@@ -415,7 +420,7 @@ public final class PipelineBenchmark {
         float worst = 0;
         for (int i = 0; i < turbo.size(); i++) {
             Path file = turbo.getFile(i);
-            java.awt.image.BufferedImage full = ImageDecoder.read(file, ImageDecoder.Jpeg.IMAGEIO);
+            BufferedImage full = ImageDecoder.read(file, ImageDecoder.Jpeg.IMAGEIO);
             int halved = Images.halvings(full.getHeight(), full.getWidth(), ImageNet.SCALE) > 0 ? 1 : 0;
             FloatImage a = turbo.loadCentered(i);
             FloatImage b = imageIO.loadCentered(i);
@@ -491,7 +496,7 @@ public final class PipelineBenchmark {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
-        List<Exception> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Exception> failed = new CopyOnWriteArrayList<>();
         for (int k = 0; k < t; k++) {
             int first = k;
             Thread w = new Thread(() -> {

@@ -3,6 +3,8 @@ package org.alexnet.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.alexnet.engine.Engines;
 import picocli.CommandLine.Option;
 
@@ -14,11 +16,11 @@ import picocli.CommandLine.Option;
 public final class EngineOptions {
 
     /** The engines that train, for help and completion. */
-    static final class Names extends java.util.ArrayList<String> {
+    static final class Names extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         Names() {
-            super(java.util.List.of(Engines.DEFAULT, Engines.PYTORCH));
+            super(List.of(Engines.DEFAULT, Engines.PYTORCH));
         }
     }
 

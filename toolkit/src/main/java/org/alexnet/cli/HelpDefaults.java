@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ResourceBundle;
 import java.util.function.Function;
@@ -68,11 +69,11 @@ final class HelpDefaults extends ResourceBundle {
         values.put(
                 "imagenet.small-set-scale",
                 String.format(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "%.4f = 1/%d",
                         ImageNetData.SMALL_SET_PIXEL_SCALE,
                         Math.round(1 / ImageNetData.SMALL_SET_PIXEL_SCALE)));
-        values.put("imagenet.small-set", String.format(java.util.Locale.ROOT, "%,d", ImageNetData.SMALL_TRAINING_SET));
+        values.put("imagenet.small-set", String.format(Locale.ROOT, "%,d", ImageNetData.SMALL_TRAINING_SET));
     }
 
     /** "3" when every preset (or model) has 3, else "workshop 3, d2l 10, paper 90, smoke 1". */
@@ -94,7 +95,7 @@ final class HelpDefaults extends ResourceBundle {
             return new BigDecimal(v.toString()).stripTrailingZeros().toPlainString();
         }
         if (v instanceof Enum<?> e) {
-            return e.name().toLowerCase(java.util.Locale.ROOT);
+            return e.name().toLowerCase(Locale.ROOT);
         }
         return v.toString();
     }

@@ -2,11 +2,20 @@ package org.alexnet.cli;
 
 import ai.djl.TrainingDivergedException;
 import ai.djl.engine.EngineException;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.alexnet.data.DatasetException;
 import org.alexnet.train.StopSignal;
 import org.alexnet.train.TrainingInterruptedException;
@@ -68,10 +77,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Set when the JVM began shutting down while a command ran (Ctrl-C, kill). */
-    private static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean INTERRUPTED = new AtomicBoolean();
     /** Released when the command started by {@link #main} has returned and printed its last line. */
-    private static final java.util.concurrent.CountDownLatch COMMAND_DONE = new java.util.concurrent.CountDownLatch(1);
+    private static final CountDownLatch COMMAND_DONE = new CountDownLatch(1);
 
     private static volatile boolean fromMain;
 
@@ -92,7 +100,7 @@ public final class Main implements Callable<Integer> {
                             err.println("alexnet: interrupted while no training was running: nothing to save");
                         } else if (fromMain) {
                             try {
-                                COMMAND_DONE.await(600, java.util.concurrent.TimeUnit.SECONDS);
+                                COMMAND_DONE.await(600, TimeUnit.SECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
@@ -187,24 +195,24 @@ public final class Main implements Callable<Integer> {
         } catch (DatasetException | TrainingDivergedException e) {
             err.println("alexnet: " + e.getMessage());
             return 1;
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             // Its message is often only the path: say what went wrong with it.
             String reason = e.getReason() != null
                     ? e.getReason()
-                    : e instanceof java.nio.file.NoSuchFileException
+                    : e instanceof NoSuchFileException
                             ? "no such file or folder"
-                            : e instanceof java.nio.file.AccessDeniedException
+                            : e instanceof AccessDeniedException
                                     ? "permission denied"
-                                    : e instanceof java.nio.file.FileAlreadyExistsException
+                                    : e instanceof FileAlreadyExistsException
                                             ? "already exists as a file"
                                             : e.getClass().getSimpleName();
             err.println("alexnet: cannot use " + e.getFile() + ": " + reason
                     + (e.getOtherFile() != null ? " (" + e.getOtherFile() + ")" : ""));
             return 1;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("alexnet: " + oneLine(e.getMessage()));
             return 1;
-        } catch (ai.djl.translate.TranslateException e) {
+        } catch (TranslateException e) {
             err.println("alexnet: could not read a batch: " + e.getMessage());
             return 1;
         } catch (OutOfMemoryError e) {

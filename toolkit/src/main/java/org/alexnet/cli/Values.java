@@ -1,7 +1,10 @@
 package org.alexnet.cli;
 
+import java.util.ArrayList;
+import java.util.function.Function;
 import org.alexnet.model.ActivationKind;
 import org.alexnet.model.ModelSpec;
+import org.alexnet.train.Recipe;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -104,7 +107,7 @@ final class Values {
     }
 
     /** A parse method's IllegalArgumentException, which names the flag's choices, as a conversion error. */
-    private static <T> T parsed(java.util.function.Function<String, T> parse, String v) {
+    private static <T> T parsed(Function<String, T> parse, String v) {
         try {
             return parse.apply(v);
         } catch (IllegalArgumentException e) {
@@ -119,7 +122,7 @@ final class Values {
         }
     }
 
-    static final class ModelNames extends java.util.ArrayList<String> {
+    static final class ModelNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         ModelNames() {
@@ -136,7 +139,7 @@ final class Values {
         }
     }
 
-    static final class ActivationNames extends java.util.ArrayList<String> {
+    static final class ActivationNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         ActivationNames() {
@@ -157,24 +160,24 @@ final class Values {
         }
     }
 
-    static final class Schedule implements ITypeConverter<org.alexnet.train.Recipe.Schedule> {
+    static final class Schedule implements ITypeConverter<Recipe.Schedule> {
         @Override
-        public org.alexnet.train.Recipe.Schedule convert(String v) {
+        public Recipe.Schedule convert(String v) {
             return parsed(Runs::schedule, v);
         }
     }
 
-    static final class ScheduleNames extends java.util.ArrayList<String> {
+    static final class ScheduleNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         ScheduleNames() {
-            for (var s : org.alexnet.train.Recipe.Schedule.values()) {
+            for (var s : Recipe.Schedule.values()) {
                 add(HelpDefaults.format(s));
             }
         }
     }
 
-    static final class PresetNames extends java.util.ArrayList<String> {
+    static final class PresetNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         PresetNames() {

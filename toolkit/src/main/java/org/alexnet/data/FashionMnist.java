@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -629,7 +630,7 @@ public final class FashionMnist extends RandomAccessDataset {
          * comment); random ones are drawn from {@code seed}, the epoch and the image's index.
          */
         public Builder optCrops(Crops crops, long seed) {
-            this.crops = java.util.Objects.requireNonNull(crops);
+            this.crops = Objects.requireNonNull(crops);
             this.cropSeed = seed;
             return this;
         }

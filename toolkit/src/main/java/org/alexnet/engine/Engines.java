@@ -3,11 +3,14 @@ package org.alexnet.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Choosing and loading a DJL engine, with one clear line when it cannot be loaded.
@@ -154,7 +157,7 @@ public final class Engines {
     }
 
     /** The first error of each engine that could not be loaded in this process. */
-    private static final java.util.Map<String, String> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> FAILURES = new ConcurrentHashMap<>();
 
     static Engine loadOrNull(String name) {
         try {
@@ -174,7 +177,7 @@ public final class Engines {
         if (dir == null || System.getenv("PYTORCH_FLAVOR") != null || System.getProperty("PYTORCH_FLAVOR") != null) {
             return;
         }
-        for (String entry : dir.split(java.io.File.pathSeparator)) {
+        for (String entry : dir.split(File.pathSeparator)) {
             Path folder = Path.of(entry);
             if (Files.exists(folder.resolve(System.mapLibraryName("torch")))) {
                 boolean cuda = Files.exists(folder.resolve(System.mapLibraryName("torch_cuda")));

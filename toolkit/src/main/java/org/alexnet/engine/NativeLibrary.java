@@ -2,8 +2,12 @@ package org.alexnet.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Platform;
 import java.io.File;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +28,8 @@ public record NativeLibrary(String engine, String path, String source, boolean c
     /** Describes the native library of a loaded engine. */
     public static NativeLibrary of(Engine engine) {
         String name = engine.getEngineName();
-        String path = name.equals(Engines.PYTORCH)
-                ? ai.djl.pytorch.jni.LibUtils.getLibtorchPath()
-                : ai.djl.mxnet.jna.LibUtils.getLibName();
+        String path =
+                name.equals(Engines.PYTORCH) ? LibUtils.getLibtorchPath() : ai.djl.mxnet.jna.LibUtils.getLibName();
         String variable = variable(name);
         String source;
         if (within(path, System.getenv(variable))) {
@@ -67,9 +70,9 @@ public record NativeLibrary(String engine, String path, String source, boolean c
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String what = root instanceof java.net.UnknownHostException
-                        || root instanceof java.net.ConnectException
-                        || root instanceof java.net.SocketTimeoutException
+        String what = root instanceof UnknownHostException
+                        || root instanceof ConnectException
+                        || root instanceof SocketTimeoutException
                 ? "DJL could not download it (no network)"
                 : "DJL said: "
                         + String.valueOf(root.getMessage()).lines().findFirst().orElse(root.toString());

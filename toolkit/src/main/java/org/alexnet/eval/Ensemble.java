@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -90,7 +91,7 @@ public final class Ensemble extends AbstractBlock {
 
     /** Members keep their own (trained) parameters: nothing to initialise here. */
     @Override
-    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {}
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {}
 
     @Override
     public String toString() {

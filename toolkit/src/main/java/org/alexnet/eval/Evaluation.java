@@ -3,6 +3,7 @@ package org.alexnet.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
@@ -71,8 +72,8 @@ public final class Evaluation {
             throw new IllegalArgumentException(
                     "expected scores of shape (k * " + n + ", " + classes + "), got " + scores.getShape());
         }
-        float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        float[] y = labels.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] s = scores.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] y = labels.toType(DataType.FLOAT32, false).toFloatArray();
         int k = (int) (shape[0] / n);
         add(k == 1 ? s : averageSoftmax(s, k, classes), y);
     }

@@ -3,9 +3,11 @@ package org.alexnet.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.alexnet.data.FashionMnist;
@@ -86,11 +88,10 @@ public final class LayerFeatures {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray out = forwardTo(net, images.load(scope, batch), name);
-                float[] values =
-                        out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
                 int width = values.length / n;
                 for (int i = 0; i < n; i++) {
-                    rows[from + i] = java.util.Arrays.copyOfRange(values, i * width, (i + 1) * width);
+                    rows[from + i] = Arrays.copyOfRange(values, i * width, (i + 1) * width);
                 }
             }
         }

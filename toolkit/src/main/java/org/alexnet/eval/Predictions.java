@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -91,7 +92,7 @@ public final class Predictions {
                 float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
                 int classes = values.length / m;
                 for (int i = 0; i < m; i++) {
-                    scores[from + i] = java.util.Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
+                    scores[from + i] = Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
                 }
             }
         }

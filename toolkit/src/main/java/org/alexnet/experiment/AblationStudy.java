@@ -2,6 +2,7 @@ package org.alexnet.experiment;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class AblationStudy {
     }
 
     private static void writeCsv(Summary summary, Path file) throws IOException {
-        java.io.StringWriter w = new java.io.StringWriter();
+        StringWriter w = new StringWriter();
         summary.toTable().write().csv(w);
         AtomicFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
     }

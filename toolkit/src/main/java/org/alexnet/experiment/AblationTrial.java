@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.alexnet.data.imagenet.ImageNet;
 import org.alexnet.eval.Ensemble;
@@ -63,7 +64,7 @@ public final class AblationTrial implements Trial<Ablations.Setup> {
     }
 
     /** An ImageNet-layout folder; {@code data} makes its {@link ImageNetData} with or without PCA lighting. */
-    public static StudyData imageNet(java.util.function.Function<Boolean, ImageNetData> data) {
+    public static StudyData imageNet(Function<Boolean, ImageNetData> data) {
         return new StudyData() {
             @Override
             public ImageNetData training(Ablations.Setup s) {

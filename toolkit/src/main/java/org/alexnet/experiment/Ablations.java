@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.alexnet.model.ActivationKind;
 import org.alexnet.model.ModelSpec;
@@ -81,7 +82,7 @@ public final class Ablations {
 
     private static final Map<String, Arm<Setup>> ALL = new LinkedHashMap<>();
 
-    private static void arm(String name, String claim, java.util.function.UnaryOperator<Setup> change) {
+    private static void arm(String name, String claim, UnaryOperator<Setup> change) {
         ALL.put(name, new Arm<>(name, claim, change));
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -223,7 +224,7 @@ public final class Figure1 {
                         && r.seed() == seed
                         && r.level() == level
                         && !Double.isNaN(r.epochs()))
-                .min(java.util.Comparator.comparingDouble(Row::epochs))
+                .min(Comparator.comparingDouble(Row::epochs))
                 .orElse(null);
     }
 

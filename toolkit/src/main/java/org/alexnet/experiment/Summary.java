@@ -1,5 +1,7 @@
 package org.alexnet.experiment;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,7 +126,7 @@ public final class Summary {
     }
 
     /** The summary of a results file ({@value Experiment#RESULTS}) against the arm named {@code baseline}. */
-    public static Summary read(java.nio.file.Path results, String baseline) throws java.io.IOException {
+    public static Summary read(Path results, String baseline) throws IOException {
         return of(Experiment.read(results), baseline);
     }
 

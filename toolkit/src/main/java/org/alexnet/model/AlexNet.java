@@ -1,11 +1,17 @@
 package org.alexnet.model;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * AlexNet (Krizhevsky, Sutskever and Hinton, 2012) as a DJL block.
@@ -83,7 +89,7 @@ public class AlexNet extends LayerStack {
                 .build();
     }
 
-    private static ai.djl.nn.Block pool(int kernel) {
+    private static Block pool(int kernel) {
         return Pool.maxPool2dBlock(new Shape(kernel, kernel), new Shape(2, 2));
     }
 
@@ -143,10 +149,10 @@ public class AlexNet extends LayerStack {
         private int conv1Padding = 2;
         private boolean paperInit = true;
         private float convWidth = 1f;
-        private java.util.SortedSet<String> removed = new java.util.TreeSet<>();
+        private SortedSet<String> removed = new TreeSet<>();
 
         /** The middle layers {@link #optRemove} can drop. */
-        public static final java.util.Set<String> REMOVABLE = java.util.Set.of("conv3", "conv4");
+        public static final Set<String> REMOVABLE = Set.of("conv3", "conv4");
 
         Builder() {}
 
@@ -169,9 +175,9 @@ public class AlexNet extends LayerStack {
 
         /** Leaves out the named middle layers (conv3, conv4); none by default. */
         public Builder optRemove(String... layers) {
-            java.util.SortedSet<String> set = new java.util.TreeSet<>();
+            SortedSet<String> set = new TreeSet<>();
             for (String layer : layers) {
-                String name = layer.trim().toLowerCase(java.util.Locale.ROOT);
+                String name = layer.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {
                     continue;
                 }
@@ -189,8 +195,8 @@ public class AlexNet extends LayerStack {
         }
 
         /** The middle layers left out, sorted. */
-        public java.util.SortedSet<String> getRemoved() {
-            return java.util.Collections.unmodifiableSortedSet(removed);
+        public SortedSet<String> getRemoved() {
+            return Collections.unmodifiableSortedSet(removed);
         }
 
         public Builder optClasses(int classes) {
@@ -305,7 +311,7 @@ public class AlexNet extends LayerStack {
             c.conv1Padding = conv1Padding;
             c.paperInit = paperInit;
             c.convWidth = convWidth;
-            c.removed = new java.util.TreeSet<>(removed);
+            c.removed = new TreeSet<>(removed);
             return c;
         }
 

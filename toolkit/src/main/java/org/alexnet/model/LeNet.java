@@ -1,6 +1,7 @@
 package org.alexnet.model;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -39,7 +40,7 @@ public class LeNet extends LayerStack {
                 .build();
     }
 
-    private static ai.djl.nn.Block avgPool() {
+    private static Block avgPool() {
         return Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2));
     }
 

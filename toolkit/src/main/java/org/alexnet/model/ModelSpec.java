@@ -2,8 +2,11 @@ package org.alexnet.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Which network to build: a named variant plus the AlexNet options, so the command line, notebooks
@@ -48,9 +51,7 @@ public final class ModelSpec {
                 }
             }
             throw new IllegalArgumentException("unknown model '" + s + "': use "
-                    + java.util.Arrays.stream(values())
-                            .map(Variant::id)
-                            .collect(java.util.stream.Collectors.joining(", ")));
+                    + Arrays.stream(values()).map(Variant::id).collect(Collectors.joining(", ")));
         }
     }
 
@@ -80,7 +81,7 @@ public final class ModelSpec {
     }
 
     /** A copy with {@code change} applied to (a copy of) the AlexNet options. */
-    public ModelSpec with(java.util.function.UnaryOperator<AlexNet.Builder> change) {
+    public ModelSpec with(UnaryOperator<AlexNet.Builder> change) {
         return new ModelSpec(variant, change.apply(options.copy()));
     }
 

@@ -1,6 +1,7 @@
 package org.alexnet.model;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -87,7 +88,7 @@ public final class TorchvisionAlexNet extends LayerStack {
                 .build();
     }
 
-    private static ai.djl.nn.Block pool() {
+    private static Block pool() {
         return Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2));
     }
 }

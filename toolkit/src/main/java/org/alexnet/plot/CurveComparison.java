@@ -1,6 +1,7 @@
 package org.alexnet.plot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.alexnet.train.EpochRecord;
@@ -111,8 +112,7 @@ public final class CurveComparison {
         String range = Double.isNaN(yMin) || Double.isNaN(yMax)
                 ? ""
                 : " yaxis: {range: [" + yMin + ", " + yMax + "], autorange: false},";
-        boolean wholeX =
-                series.stream().allMatch(s -> java.util.Arrays.stream(s.x()).allMatch(v -> v == Math.rint(v)));
+        boolean wholeX = series.stream().allMatch(s -> Arrays.stream(s.x()).allMatch(v -> v == Math.rint(v)));
         String ticks = wholeX && maxPoints <= 12 ? " xaxis: {dtick: 1}," : "";
         String extras = "{" + range + ticks + " legend: {orientation: 'h', x: 0, y: -0.25}}";
         return new LayoutExtras(layout, extras, traces);

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.alexnet.data.FashionMnist;
+import org.alexnet.eval.Predictions;
 
 /**
  * Grids of small pictures as one {@link BufferedImage}: dataset samples with their labels, or a
@@ -38,16 +39,14 @@ public final class ImageGrid {
             largest = Math.max(largest, Math.max(img.getWidth(), img.getHeight()));
         }
         double factor = (double) side / largest;
-        List<BufferedImage> out = new java.util.ArrayList<>(images.size());
+        List<BufferedImage> out = new ArrayList<>(images.size());
         for (BufferedImage img : images) {
             BufferedImage tile = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = tile.createGraphics();
+            Graphics2D g = tile.createGraphics();
             try {
                 g.setColor(new Color(BACKGROUND));
                 g.fillRect(0, 0, side, side);
-                g.setRenderingHint(
-                        java.awt.RenderingHints.KEY_INTERPOLATION,
-                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
                 g.drawImage(
                         img,
                         0,
@@ -169,7 +168,7 @@ public final class ImageGrid {
      * @param positions which of the predictions to show (e.g. {@code predictions.mistakes()})
      */
     public static BufferedImage predictions(
-            FashionMnist data, org.alexnet.eval.Predictions predictions, int[] positions, int columns, int scale) {
+            FashionMnist data, Predictions predictions, int[] positions, int columns, int scale) {
         List<BufferedImage> tiles = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         List<Color> frames = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.alexnet.predict;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
@@ -18,7 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.data.imagenet.DatasetStatistics;
 import org.alexnet.data.imagenet.ImageNetLayout;
@@ -79,7 +85,7 @@ public final class TrainedModel implements AutoCloseable {
             Path best = path.resolve(Checkpoint.BEST);
             return fromCheckpoint(Files.exists(best) ? best : path.resolve(Checkpoint.LAST), statistics, engine);
         }
-        String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npz")) {
             return importTorchvision(path, engine);
         }
@@ -140,7 +146,7 @@ public final class TrainedModel implements AutoCloseable {
 
     /** torchvision's AlexNet weights, converted to {@code .npz} by {@code scripts/alexnet_torch.py convert}. */
     public static TrainedModel importTorchvision(Path npz, String engine) throws IOException {
-        String name = npz.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = npz.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pth") || name.endsWith(".pt")) {
             // A .pth is a Python pickle in a zip; unpickling is left to PyTorch itself.
             throw new IOException(npz + " is a PyTorch pickle: convert it first with"
@@ -184,7 +190,7 @@ public final class TrainedModel implements AutoCloseable {
         ZooModel<NDList, NDList> model;
         try {
             model = criteria.loadModel();
-        } catch (ai.djl.repository.zoo.ModelNotFoundException | ai.djl.MalformedModelException e) {
+        } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IOException("could not load the model in " + folder + ": " + e.getMessage(), e);
         }
         List<String> names = Files.readAllLines(folder.resolve(CLASSES_FILE), StandardCharsets.UTF_8);
@@ -218,17 +224,14 @@ public final class TrainedModel implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        java.util.Map<String, Long> uses = synsets.stream()
-                .collect(java.util.stream.Collectors.groupingBy(s -> s[1], java.util.stream.Collectors.counting()));
+        Map<String, Long> uses = synsets.stream().collect(Collectors.groupingBy(s -> s[1], Collectors.counting()));
         return synsets.stream()
                 .map(s -> uses.get(s[1]) > 1 ? s[1] + " (" + s[0] + ")" : s[1])
                 .toList();
     }
 
     private static List<String> numbered(int classes) {
-        return java.util.stream.IntStream.range(0, classes)
-                .mapToObj(i -> "class " + i)
-                .toList();
+        return IntStream.range(0, classes).mapToObj(i -> "class " + i).toList();
     }
 
     /** Class scores (logits) for a batch of inputs from {@link InputPipeline#load}; inference mode. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -81,7 +82,7 @@ final class ArrayStreams {
 
     private static sun.misc.Unsafe unsafe() {
         try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
             return (sun.misc.Unsafe) f.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {

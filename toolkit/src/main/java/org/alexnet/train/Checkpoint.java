@@ -4,12 +4,18 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,7 +45,7 @@ public final class Checkpoint {
     /** File name of the checkpoint with the best validation accuracy so far. */
     public static final String BEST = "best.ckpt";
 
-    private static final byte[] MAGIC = "ALEXNET-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "ALEXNET-CKPT".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 2;
     private static final int TRAILER = Long.BYTES + Long.BYTES;
 
@@ -73,7 +79,7 @@ public final class Checkpoint {
         public void restore(Block block, PaperSgd optimizer, NDManager manager, ParameterNames names)
                 throws IOException {
             try (DataInputStream in =
-                    new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                    new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
                 in.skipNBytes(binaryOffset);
                 var parameters = block.getParameters();
                 int count = in.readInt();
@@ -94,7 +100,7 @@ public final class Checkpoint {
                 if (optimizer != null) {
                     optimizer.loadState(in, manager, names::idOf);
                 }
-            } catch (java.io.EOFException e) {
+            } catch (EOFException e) {
                 throw new CheckpointException(file + " ended early while loading: delete it and start again", e);
             }
         }
@@ -129,7 +135,7 @@ public final class Checkpoint {
                 data.writeInt(VERSION);
                 StringWriter text = new StringWriter();
                 properties.store(text, null);
-                byte[] props = text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] props = text.toString().getBytes(StandardCharsets.ISO_8859_1);
                 data.writeInt(props.length);
                 data.write(props);
                 var parameters = block.getParameters();
@@ -169,7 +175,7 @@ public final class Checkpoint {
         long length;
         long crcValue;
         CRC32 crc = new CRC32();
-        try (var channel = java.nio.channels.FileChannel.open(file)) {
+        try (var channel = FileChannel.open(file)) {
             ByteBuffer tail = ByteBuffer.allocate(TRAILER);
             channel.read(tail, size - TRAILER);
             tail.flip();
@@ -367,7 +373,7 @@ public final class Checkpoint {
     private record PropertiesBlock(Properties properties, int length) {}
 
     private static PropertiesBlock readPropertiesBlock(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = new byte[MAGIC.length];
             if (in.readNBytes(magic, 0, magic.length) < magic.length || !startsWithMagic(magic)) {
                 throw new CheckpointException(file + " is not an AlexNet checkpoint (or is truncated)");
@@ -379,17 +385,17 @@ public final class Checkpoint {
             }
             int n = in.readInt();
             if (n < 0 || n > Files.size(file)) {
-                throw new java.io.EOFException();
+                throw new EOFException();
             }
             byte[] props = new byte[n];
             in.readFully(props);
             Properties p = new Properties();
-            p.load(new StringReader(new String(props, java.nio.charset.StandardCharsets.ISO_8859_1)));
+            p.load(new StringReader(new String(props, StandardCharsets.ISO_8859_1)));
             return new PropertiesBlock(p, props.length);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(
                     "no checkpoint at " + file + ": train first, or point to the folder of an earlier run");
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new CheckpointException(file + " is truncated or damaged: delete it and start again");
         }
     }
@@ -404,10 +410,10 @@ public final class Checkpoint {
     }
 
     /** Counts bytes on their way to the file. */
-    private static final class CountingStream extends java.io.FilterOutputStream {
+    private static final class CountingStream extends FilterOutputStream {
         long count;
 
-        CountingStream(java.io.OutputStream out) {
+        CountingStream(OutputStream out) {
             super(out);
         }
 

@@ -1,5 +1,6 @@
 package org.alexnet.train;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import org.alexnet.files.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -66,7 +68,7 @@ public final class History {
     }
 
     /** A column printed with {@code decimals} decimals, or up to 8 significant ones (for learning rates) when negative. */
-    private DoubleColumn column(String name, java.util.function.ToDoubleFunction<EpochRecord> value, int decimals) {
+    private DoubleColumn column(String name, ToDoubleFunction<EpochRecord> value, int decimals) {
         DoubleColumn c = DoubleColumn.create(name, records.stream().mapToDouble(value));
         DecimalFormat format = new DecimalFormat(
                 decimals < 0 ? "0.########" : "0." + "0".repeat(decimals),
@@ -102,7 +104,7 @@ public final class History {
     /** Parses what {@link #toCsv()} wrote. */
     public static History fromCsv(String csv) {
         History h = new History();
-        try (var reader = new java.io.BufferedReader(new StringReader(csv))) {
+        try (var reader = new BufferedReader(new StringReader(csv))) {
             String header = reader.readLine();
             if (header == null || !header.trim().equals(HEADER)) {
                 throw new IllegalArgumentException("not a training history (header: " + header + ")");

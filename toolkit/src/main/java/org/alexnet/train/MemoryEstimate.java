@@ -5,8 +5,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import org.alexnet.model.AlexNet;
 import org.alexnet.model.ModelSpec;
 
 /**
@@ -90,12 +94,12 @@ public final class MemoryEstimate {
         long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         try {
-            String limit = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/fs/cgroup/memory.max"))
-                    .strip();
+            String limit =
+                    Files.readString(Path.of("/sys/fs/cgroup/memory.max")).strip();
             if (!limit.equals("max")) {
                 physical = Math.min(physical, Long.parseLong(limit));
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // No cgroup v2 limit to honour.
         }
         return physical;
@@ -112,7 +116,7 @@ public final class MemoryEstimate {
         }
         int low = 0;
         int high = resolution;
-        int min = spec.getVariant() == ModelSpec.Variant.LENET ? 28 : org.alexnet.model.AlexNet.MIN_INPUT_SIZE;
+        int min = spec.getVariant() == ModelSpec.Variant.LENET ? 28 : AlexNet.MIN_INPUT_SIZE;
         // Memory grows with the resolution: bisect for the largest that fits.
         if (of(spec, min).trainingBytes(batch) <= limitBytes) {
             low = min;

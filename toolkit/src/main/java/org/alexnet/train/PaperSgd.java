@@ -10,7 +10,10 @@ import ai.djl.training.tracker.Tracker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -100,7 +103,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
      * one device of its choosing), or the loaded one when there was no update since.
      */
     public void saveState(DataOutputStream out, Function<String, String> idToName) throws IOException {
-        Map<String, NDArray> current = new java.util.LinkedHashMap<>(loaded);
+        Map<String, NDArray> current = new LinkedHashMap<>(loaded);
         current.putAll(latest);
         out.writeInt(current.size());
         for (Map.Entry<String, NDArray> e : current.entrySet()) {
@@ -167,7 +170,7 @@ public final class PaperSgd extends Optimizer implements AutoCloseable {
 
     /** Number of parameters that have momentum buffers (0 before the first step). */
     public int stateSize() {
-        java.util.Set<String> ids = new java.util.HashSet<>(loaded.keySet());
+        Set<String> ids = new HashSet<>(loaded.keySet());
         ids.addAll(latest.keySet());
         return ids.size();
     }

@@ -1,5 +1,6 @@
 package org.alexnet.train;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -344,7 +345,7 @@ public record Recipe(
                     Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new);
             try {
                 return Recipe.class.getDeclaredConstructor(types).newInstance(values);
-            } catch (java.lang.reflect.InvocationTargetException e) {
+            } catch (InvocationTargetException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
                 }

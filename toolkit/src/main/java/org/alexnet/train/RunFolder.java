@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.alexnet.files.AtomicFiles;
 
@@ -204,7 +206,7 @@ public final class RunFolder implements AutoCloseable {
         }
         if (count > 0) {
             notes.add(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "removed %d temporary file%s (%.1f MB) left in %s by an interrupted write",
                     count,
                     count == 1 ? "" : "s",
@@ -232,7 +234,7 @@ public final class RunFolder implements AutoCloseable {
     private static String reason(FileSystemException e) {
         return e.getReason() != null
                 ? e.getReason()
-                : e instanceof java.nio.file.AccessDeniedException
+                : e instanceof AccessDeniedException
                         ? "permission denied"
                         : e.getClass().getSimpleName();
     }

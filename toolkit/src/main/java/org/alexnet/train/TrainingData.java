@@ -4,6 +4,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.model.ModelSpec;
 
@@ -34,7 +35,7 @@ public interface TrainingData {
      * elsewhere; {@link Training} passes its listeners' {@code onMessage} for the run and null when
      * it ends.
      */
-    default void reportTo(java.util.function.Consumer<String> messages) {}
+    default void reportTo(Consumer<String> messages) {}
 
     /** Lines worth telling once the training split has been used (e.g. images skipped as unreadable). */
     default List<String> notes(Dataset trainingSet) {

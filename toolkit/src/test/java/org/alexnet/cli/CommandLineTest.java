@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.alexnet.data.imagenet.ImageNetSample;
 import org.alexnet.model.AlexNet;
+import org.alexnet.train.ImageNetData;
 import org.alexnet.train.Preset;
 import org.alexnet.train.Recipe;
 import org.junit.jupiter.api.Test;
@@ -44,7 +47,7 @@ class CommandLineTest {
         if (v instanceof Float f) {
             return new BigDecimal(Float.toString(f)).stripTrailingZeros().toPlainString();
         }
-        return v instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : v.toString();
+        return v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v.toString();
     }
 
     /** "workshop 3, d2l 10, paper 90, smoke 1", or "3" when all presets agree, computed here from Recipe. */
@@ -224,8 +227,7 @@ class CommandLineTest {
     }
 
     @Test
-    void optionsAVariantIgnoresAreRefusedAndLeNetGetsItsOwnPreset(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void optionsAVariantIgnoresAreRefusedAndLeNetGetsItsOwnPreset(@org.junit.jupiter.api.io.TempDir Path dir) {
         assertOneLine(
                 MainTest.run("summary", "--model", "lenet", "--activation", "relu"),
                 2,
@@ -261,9 +263,7 @@ class CommandLineTest {
                 train);
         assertTrue(train.contains("0.0039 = 1/255 with --default-init"), train);
         assertTrue(
-                train.contains(String.format(
-                        java.util.Locale.ROOT, "under %,d images", org.alexnet.train.ImageNetData.SMALL_TRAINING_SET)),
-                train);
+                train.contains(String.format(Locale.ROOT, "under %,d images", ImageNetData.SMALL_TRAINING_SET)), train);
         String summary = MainTest.run("help", "summary").out().replaceAll("\\s+", " ");
         assertTrue(
                 summary.contains(

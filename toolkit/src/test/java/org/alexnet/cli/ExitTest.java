@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -107,11 +108,7 @@ class ExitTest {
                         + " holds an earlier run; this one writes to " + Path.of("runs", "fashion-mnist-lenet-2")),
                 second);
         assertTrue(Files.exists(dir.resolve("runs/fashion-mnist-lenet-2/last.ckpt")), second);
-        assertTrue(
-                java.util.Arrays.equals(history, Files.readAllBytes(first.resolve("history.csv"))),
-                "first history kept");
-        assertTrue(
-                java.util.Arrays.equals(checkpoint, Files.readAllBytes(first.resolve("last.ckpt"))),
-                "first checkpoint kept");
+        assertTrue(Arrays.equals(history, Files.readAllBytes(first.resolve("history.csv"))), "first history kept");
+        assertTrue(Arrays.equals(checkpoint, Files.readAllBytes(first.resolve("last.ckpt"))), "first checkpoint kept");
     }
 }

@@ -3,10 +3,19 @@ package org.alexnet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.alexnet.data.imagenet.ImageNet;
+import org.alexnet.data.imagenet.ImageNetLayout;
+import org.alexnet.data.imagenet.ImageNetSample;
+import org.alexnet.experiment.AblationTrial;
 import org.alexnet.experiment.Experiment;
+import org.alexnet.train.Checkpoint;
+import org.alexnet.train.ImageNetData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +73,7 @@ class ExperimentCommandTest {
     @Test
     void imageNetLayoutStudy(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("sample");
-        org.alexnet.data.imagenet.ImageNetSample.builder()
+        ImageNetSample.builder()
                 .optClasses(3)
                 .optTrainPerClass(8)
                 .optValidationPerClass(2)
@@ -92,18 +101,16 @@ class ExperimentCommandTest {
         assertEquals(
                 List.of("baseline", "centre-test"),
                 rows.stream().map(Experiment.Result::arm).toList());
-        var layout = org.alexnet.data.imagenet.ImageNetLayout.read(root);
-        try (var loaded =
-                org.alexnet.train.Checkpoint.loadModel(out.resolve("baseline/seed-1"), "MXNet", ai.djl.Device.cpu())) {
-            var data = org.alexnet.train.ImageNetData.builder()
+        var layout = ImageNetLayout.read(root);
+        try (var loaded = Checkpoint.loadModel(out.resolve("baseline/seed-1"), "MXNet", Device.cpu())) {
+            var data = ImageNetData.builder()
                     .setLayout(layout)
                     .optReporter(m -> {})
                     .optPixelScale(loaded.state().imageNet().pixelScale())
                     .build();
-            var recipe = org.alexnet.experiment.AblationTrial.testRecipe(
-                    loaded.state().recipe());
-            var ten = data.evaluate(loaded.model(), recipe, org.alexnet.data.imagenet.ImageNet.Mode.TEN_CROP);
-            var centre = data.evaluate(loaded.model(), recipe, org.alexnet.data.imagenet.ImageNet.Mode.CENTER);
+            var recipe = AblationTrial.testRecipe(loaded.state().recipe());
+            var ten = data.evaluate(loaded.model(), recipe, ImageNet.Mode.TEN_CROP);
+            var centre = data.evaluate(loaded.model(), recipe, ImageNet.Mode.CENTER);
             assertEquals(1 - ten.getTop1(), rows.get(0).top1Error(), 1e-12);
             assertEquals(1 - centre.getTop1(), rows.get(1).top1Error(), 1e-12);
             assertEquals(6, ten.getCount());
@@ -113,8 +120,8 @@ class ExperimentCommandTest {
     private static List<Path> list(Path dir) {
         try (var s = Files.list(dir)) {
             return s.toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,8 +103,7 @@ class ImageNetCommandTest {
         MainTest.Result eval = MainTest.run("evaluate", "--checkpoint", out.toString());
         assertEquals(0, eval.code(), eval.err());
         assertTrue(
-                eval.out().contains(String.format(java.util.Locale.ROOT, "centre crop: top-1 accuracy %.4f", top1)),
-                eval.out());
+                eval.out().contains(String.format(Locale.ROOT, "centre crop: top-1 accuracy %.4f", top1)), eval.out());
         assertTrue(eval.out().contains("10 crops: top-1 accuracy " + ten.group(1)), eval.out() + " vs " + ten.group(1));
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.History;
@@ -147,8 +148,8 @@ class MainTest {
 
         Result eval = run("evaluate", "--checkpoint", out.toString());
         assertEquals(0, eval.code(), eval.err());
-        String expected = String.format(
-                java.util.Locale.ROOT, "top-1 accuracy: %.4f", h.last().validationAccuracy());
+        String expected =
+                String.format(Locale.ROOT, "top-1 accuracy: %.4f", h.last().validationAccuracy());
         assertTrue(eval.out().contains(expected), eval.out() + " vs " + expected);
         // A damaged checkpoint (one byte of its arrays flipped) is refused in one line before any evaluation.
         Path damaged = dir.resolve("damaged.ckpt");

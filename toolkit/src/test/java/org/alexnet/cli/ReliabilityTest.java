@@ -5,17 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.alexnet.data.imagenet.ImageNetSample;
+import org.alexnet.model.ModelSpec;
 import org.alexnet.train.Checkpoint;
 import org.alexnet.train.History;
+import org.alexnet.train.ImageNetData;
+import org.alexnet.train.LearningRateSchedule;
+import org.alexnet.train.PaperSgd;
+import org.alexnet.train.ParameterNames;
 import org.alexnet.train.Preset;
 import org.alexnet.train.RunFolder;
+import org.alexnet.train.RunState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +62,7 @@ class ReliabilityTest {
 
     /** A one-epoch LeNet run (seconds). */
     private static MainTest.Result lenet(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--preset",
                 "smoke",
@@ -364,31 +376,22 @@ class ReliabilityTest {
     @Test
     void anImageNetCheckpointWithoutItsFolderAsksForDataDir(@TempDir Path dir) throws Exception {
         Path file = dir.resolve(Checkpoint.LAST);
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "MXNet")) {
-            org.alexnet.model.ModelSpec spec =
-                    org.alexnet.model.ModelSpec.of(org.alexnet.model.ModelSpec.Variant.LENET, 10, 1);
-            ai.djl.nn.Block b = spec.build();
-            b.initialize(
-                    m,
-                    ai.djl.ndarray.types.DataType.FLOAT32,
-                    new ai.djl.ndarray.types.Shape(1).addAll(spec.inputShape(28)));
-            org.alexnet.train.RunState state = new org.alexnet.train.RunState(
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            ModelSpec spec = ModelSpec.of(ModelSpec.Variant.LENET, 10, 1);
+            Block b = spec.build();
+            b.initialize(m, DataType.FLOAT32, new Shape(1).addAll(spec.inputShape(28)));
+            RunState state = new RunState(
                     spec,
                     Preset.TINY_LENET.recipe(),
                     1,
                     new History(),
-                    new org.alexnet.train.LearningRateSchedule.State(0.01f, 0.5, 0, 0),
+                    new LearningRateSchedule.State(0.01f, 0.5, 0, 0),
                     null,
-                    org.alexnet.train.ImageNetData.NAME,
-                    new org.alexnet.train.ImageNetData.Facts(null, true, 1f, null, 8, 10),
+                    ImageNetData.NAME,
+                    new ImageNetData.Facts(null, true, 1f, null, 8, 10),
                     false,
                     "MXNet");
-            Checkpoint.save(
-                    file,
-                    state,
-                    b,
-                    org.alexnet.train.PaperSgd.builder().build(),
-                    new org.alexnet.train.ParameterNames(b));
+            Checkpoint.save(file, state, b, PaperSgd.builder().build(), new ParameterNames(b));
         }
         assertError(
                 MainTest.run("evaluate", "--checkpoint", file.toString()),

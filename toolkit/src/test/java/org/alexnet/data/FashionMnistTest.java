@@ -31,6 +31,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -334,7 +335,7 @@ class FashionMnistTest {
     static List<String> fingerprints(FashionMnist ds) {
         List<String> prints = new ArrayList<>();
         for (int i = 0; i < ds.size(); i++) {
-            prints.add(ds.getLabel(i) + ":" + java.util.Arrays.hashCode(ds.getPixels(i)));
+            prints.add(ds.getLabel(i) + ":" + Arrays.hashCode(ds.getPixels(i)));
         }
         return prints;
     }

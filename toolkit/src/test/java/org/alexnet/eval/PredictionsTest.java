@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Dataset;
 import java.nio.file.Files;
 import org.alexnet.TestEngines;
@@ -59,7 +60,7 @@ class PredictionsTest {
                         NDArray mean = x.head().mean(new int[] {1, 2, 3});
                         NDArray cls = mean.mul(10)
                                 .floor()
-                                .toType(ai.djl.ndarray.types.DataType.INT32, false)
+                                .toType(DataType.INT32, false)
                                 .mod(10);
                         return new NDList(cls.oneHot(10));
                     },

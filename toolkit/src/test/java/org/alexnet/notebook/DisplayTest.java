@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.traces.ScatterTrace;
 
 class DisplayTest {
 
@@ -290,10 +291,9 @@ class DisplayTest {
 
     @Test
     void textFormsOfFiguresAndPictures() {
-        Figure untitled =
-                new Figure(tech.tablesaw.plotly.traces.ScatterTrace.builder(new double[] {1, 2}, new double[] {3, 4})
-                        .name("loss")
-                        .build());
+        Figure untitled = new Figure(ScatterTrace.builder(new double[] {1, 2}, new double[] {3, 4})
+                .name("loss")
+                .build());
         assertEquals("[figure; 1 trace: loss]", Display.plotText(untitled));
         assertEquals("[image 640x480]", Display.imageText(new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)));
         assertEquals("x", Display.plainText("text/html", "<b>y</b>", "x"));

@@ -77,12 +77,9 @@ class ImageGridMarksTest {
 
     @Test
     void commonScaleKeepsRelativeSizes() {
-        java.awt.image.BufferedImage big =
-                new java.awt.image.BufferedImage(400, 300, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.image.BufferedImage small =
-                new java.awt.image.BufferedImage(100, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.util.List<java.awt.image.BufferedImage> tiles =
-                ImageGrid.atCommonScale(java.util.List.of(big, small), 200);
+        BufferedImage big = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        BufferedImage small = new BufferedImage(100, 200, BufferedImage.TYPE_INT_RGB);
+        List<BufferedImage> tiles = ImageGrid.atCommonScale(List.of(big, small), 200);
         // Factor 0.5: the 400x300 picture covers 200x150, the 100x200 one 50x100; the rest is background.
         org.junit.jupiter.api.Assertions.assertEquals(200, tiles.get(1).getWidth());
         org.junit.jupiter.api.Assertions.assertEquals(0x000000, tiles.get(0).getRGB(199, 149) & 0xFFFFFF);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -209,7 +210,7 @@ class ImageGridTest {
                 Files.isRegularFile(FashionMnist.SYSTEM_DIRECTORY.resolve("t10k-images-idx3-ubyte.gz")),
                 "Fashion-MNIST files not installed");
         FashionMnist test = FashionMnist.builder()
-                .optUsage(ai.djl.training.dataset.Dataset.Usage.TEST)
+                .optUsage(Dataset.Usage.TEST)
                 .optResolution(28)
                 .setSampling(8, false)
                 .build();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -17,6 +18,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.alexnet.data.transform.FloatImage;
 import org.alexnet.model.ModelSpec;
@@ -57,13 +60,11 @@ class ExportTest {
             }
             input = InputPipeline.meanImage(RESOLUTION, scale, new FloatImage(3, scale, scale, mean), 1f / 255);
         }
-        Model model = Model.newInstance(variant, (ai.djl.Device) null, engine);
+        Model model = Model.newInstance(variant, (Device) null, engine);
         model.setBlock(spec.build());
         model.getBlock()
                 .initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(spec.inputShape(RESOLUTION)));
-        List<String> names = java.util.stream.IntStream.range(0, 10)
-                .mapToObj(i -> "thing " + i)
-                .toList();
+        List<String> names = IntStream.range(0, 10).mapToObj(i -> "thing " + i).toList();
         return TrainedModel.of(spec, model, input, names, "test");
     }
 
@@ -120,8 +121,8 @@ class ExportTest {
         }
     }
 
-    static java.util.Properties props(Path folder) throws Exception {
-        java.util.Properties p = new java.util.Properties();
+    static Properties props(Path folder) throws Exception {
+        Properties p = new Properties();
         try (var in = Files.newInputStream(folder.resolve("alexnet.properties"))) {
             p.load(in);
         }

@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.alexnet.data.transform.FloatImage;
@@ -50,9 +51,9 @@ class PredictTest {
 
             // ImageNet checkpoints: (pixel - mean image) * pixel scale on the central patch.
             float[] mean = new float[3 * 256 * 256];
-            java.util.Arrays.fill(mean, 0, 256 * 256, 20f);
-            java.util.Arrays.fill(mean, 256 * 256, 2 * 256 * 256, 40f);
-            java.util.Arrays.fill(mean, 2 * 256 * 256, mean.length, 60f);
+            Arrays.fill(mean, 0, 256 * 256, 20f);
+            Arrays.fill(mean, 256 * 256, 2 * 256 * 256, 40f);
+            Arrays.fill(mean, 2 * 256 * 256, mean.length, 60f);
             InputPipeline paper = InputPipeline.meanImage(224, 256, new FloatImage(3, 256, 256, mean), 0.5f);
             NDArray centre = paper.load(m, file, false);
             assertEquals(new Shape(1, 3, 224, 224), centre.getShape());
@@ -66,9 +67,7 @@ class PredictTest {
             assertArrayEquals(centre.toFloatArray(), ten.get(4).toFloatArray());
             assertArrayEquals(ten.get(0).flip(2).toFloatArray(), ten.get(5).toFloatArray());
             assertTrue(
-                    !java.util.Arrays.equals(
-                            ten.get(0).toFloatArray(), ten.get(5).toFloatArray()),
-                    "the mark makes them differ");
+                    !Arrays.equals(ten.get(0).toFloatArray(), ten.get(5).toFloatArray()), "the mark makes them differ");
 
             // torchvision: (pixel / 255 - mean) / std per channel.
             NDArray tv = InputPipeline.channelMean(TorchvisionAlexNet.MEAN, TorchvisionAlexNet.STD)

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -84,8 +85,8 @@ class TorchvisionImportTest {
     @MethodSource("org.alexnet.TestEngines#all")
     void importWritesAFolderThatLoadsInDjlAndTorchvision(String engine) throws Exception {
         Path folder = dir.resolve("imported-" + engine);
-        java.io.IOException pth = org.junit.jupiter.api.Assertions.assertThrows(
-                java.io.IOException.class, () -> TorchvisionImport.run(dir.resolve("tv.pth"), folder, engine));
+        IOException pth = org.junit.jupiter.api.Assertions.assertThrows(
+                IOException.class, () -> TorchvisionImport.run(dir.resolve("tv.pth"), folder, engine));
         assertTrue(pth.getMessage().contains("scripts/alexnet_torch.py convert"), pth.getMessage());
         assertEquals(folder, TorchvisionImport.run(dir.resolve("tv.npz"), folder, engine));
         try (TrainedModel m = TrainedModel.load(folder, engine);

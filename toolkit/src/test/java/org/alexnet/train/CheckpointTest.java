@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class CheckpointTest {
 
     private static Block initialised(NDManager m) {
         Block b = new LeNet(10);
-        b.initialize(m, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
+        b.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
         return b;
     }
 
@@ -101,7 +102,7 @@ class CheckpointTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
             Path file = save(dir, m, initialised(m));
             Block other = new LeNet(5);
-            other.initialize(m, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
+            other.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
             Checkpoint.Header h = Checkpoint.read(file);
             var e = assertThrows(CheckpointException.class, () -> h.restoreParameters(other, m));
             assertTrue(

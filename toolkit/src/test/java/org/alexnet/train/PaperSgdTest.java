@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.tracker.Tracker;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.stream.Stream;
 import org.alexnet.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -141,7 +143,7 @@ class PaperSgdTest {
         }
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> enginePairs() {
+    static Stream<org.junit.jupiter.params.provider.Arguments> enginePairs() {
         return TestEngines.all()
                 .flatMap(w -> TestEngines.all().map(r -> org.junit.jupiter.params.provider.Arguments.of(w, r)));
     }
@@ -182,8 +184,8 @@ class PaperSgdTest {
     @Test
     void engineSignsAreFoundByProbing() {
         // MXNet keeps the paper's v; the PyTorch engine keeps -v (DJL's native update adds lr * grad).
-        assertEquals(1f, PaperSgd.stateSign(ai.djl.engine.Engine.getEngine(TestEngines.MXNET)));
-        assertEquals(-1f, PaperSgd.stateSign(ai.djl.engine.Engine.getEngine(TestEngines.PYTORCH)));
+        assertEquals(1f, PaperSgd.stateSign(Engine.getEngine(TestEngines.MXNET)));
+        assertEquals(-1f, PaperSgd.stateSign(Engine.getEngine(TestEngines.PYTORCH)));
     }
 
     @ParameterizedTest

@@ -27,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.FashionMnist;
 import org.alexnet.model.ModelSpec;
@@ -90,9 +92,7 @@ class TrainingTest {
                 .redirectOutput(log.toFile())
                 .start();
         // Only a hang guard: speed is measured by the benchmark (docs/benchmarks.md), never asserted here.
-        assertTrue(
-                p.waitFor(60, java.util.concurrent.TimeUnit.MINUTES),
-                "no exit after 60 minutes: hung? " + Files.readString(log));
+        assertTrue(p.waitFor(60, TimeUnit.MINUTES), "no exit after 60 minutes: hung? " + Files.readString(log));
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
         History h = History.readCsv(out.resolve("history.csv"));
@@ -105,8 +105,7 @@ class TrainingTest {
         // reports the final accuracy.
         assertTrue(output.contains("epoch 4/4 [########################] 157/157"), output);
         assertTrue(
-                output.contains(
-                        String.format(java.util.Locale.ROOT, "final test accuracy: %.4f", last.validationAccuracy())),
+                output.contains(String.format(Locale.ROOT, "final test accuracy: %.4f", last.validationAccuracy())),
                 output);
         assertTrue(output.contains("(" + engine), "ran on " + engine + ": " + output);
         assertTrue(Files.size(out.resolve(Checkpoint.LAST)) > 1_000_000);
@@ -277,7 +276,7 @@ class TrainingTest {
                             .build()
                             .fit());
         }
-        assertTrue(signal.awaitFinished(1, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(signal.awaitFinished(1, TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("epoch 2, batch 4") && e.getMessage().contains("--resume"), e.getMessage());
         RunState saved = Checkpoint.readState(stopped.resolve(Checkpoint.LAST));
         assertEquals(1, saved.epoch());

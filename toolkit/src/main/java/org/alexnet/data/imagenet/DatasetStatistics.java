@@ -1,17 +1,20 @@
 package org.alexnet.data.imagenet;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -192,8 +195,8 @@ public final class DatasetStatistics {
             all[i] = all[j];
             all[j] = t;
         }
-        int[] out = java.util.Arrays.copyOf(all, maxImages);
-        java.util.Arrays.sort(out);
+        int[] out = Arrays.copyOf(all, maxImages);
+        Arrays.sort(out);
         return out;
     }
 
@@ -314,7 +317,7 @@ public final class DatasetStatistics {
             }
         }
         Integer[] order = {0, 1, 2};
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
+        Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
         double[] values = new double[3];
         for (int i = 0; i < 3; i++) {
             int col = order[i];
@@ -372,18 +375,17 @@ public final class DatasetStatistics {
             throw new DatasetException(file, "no dataset statistics file " + file);
         }
         String fix = ": delete it and it will be computed again";
-        if (all.length < MAGIC.length + 8
-                || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+        if (all.length < MAGIC.length + 8 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new DatasetException(file, file + " is not a dataset statistics file" + fix);
         }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
-        long stored = java.nio.ByteBuffer.wrap(all, all.length - 8, 8).getLong();
+        long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
         if (stored != crc.getValue()) {
             throw new DatasetException(file, file + " is damaged (checksum mismatch)" + fix);
         }
-        try (DataInputStream in = new DataInputStream(
-                new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8))) {
+        try (DataInputStream in =
+                new DataInputStream(new ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8))) {
             byte[] h = new byte[in.readInt()];
             in.readFully(h);
             Properties p = new Properties();

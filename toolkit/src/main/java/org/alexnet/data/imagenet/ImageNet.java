@@ -14,12 +14,16 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.alexnet.data.DatasetException;
 import org.alexnet.data.EpochShuffleSampler;
 import org.alexnet.data.transform.CenterCrop;
 import org.alexnet.data.transform.CentralPatch;
@@ -99,13 +104,13 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
         List<Path> all = train ? layout.getTrainFiles() : layout.getValidationFiles();
         int[] allLabels = train ? layout.getTrainLabels() : layout.getValidationLabels();
         if (all.isEmpty()) {
-            throw new org.alexnet.data.DatasetException(
+            throw new DatasetException(
                     layout.getRoot().resolve(train ? "train" : "val"),
                     "no " + (train ? "training" : "validation") + " images in " + layout.getRoot()
                             + (train ? "" : "/val: add a val folder (see datasets/README.md)"));
         }
         int[] keep = subset(allLabels, layout.getClassCount(), b.subset, b.seed);
-        files = new java.util.ArrayList<>(keep.length);
+        files = new ArrayList<>(keep.length);
         labels = new int[keep.length];
         for (int i = 0; i < keep.length; i++) {
             files.add(all.get(keep[i]));
@@ -144,17 +149,17 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
             return all;
         }
         double share = (double) n / labels.length;
-        List<List<Integer>> byClass = new java.util.ArrayList<>();
+        List<List<Integer>> byClass = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            byClass.add(new java.util.ArrayList<>());
+            byClass.add(new ArrayList<>());
         }
         for (int i = 0; i < labels.length; i++) {
             byClass.get(labels[i]).add(i);
         }
         Random random = new Random(seed);
-        java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+        TreeSet<Integer> chosen = new TreeSet<>();
         for (List<Integer> members : byClass) {
-            java.util.Collections.shuffle(members, random);
+            Collections.shuffle(members, random);
             int take = (int) Math.max(members.isEmpty() ? 0 : 1, Math.round(members.size() * share));
             chosen.addAll(members.subList(0, Math.min(take, members.size())));
         }
@@ -356,7 +361,7 @@ public final class ImageNet extends RandomAccessDataset implements AutoCloseable
                     }
                 }
             }
-            return new HostBatch(data, java.util.Arrays.copyOf(y, count), count);
+            return new HostBatch(data, Arrays.copyOf(y, count), count);
         }
 
         @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.alexnet.data.DatasetException;
 
@@ -90,7 +91,7 @@ public final class ImageNetLayout {
      *     empty training class folder (it would become a class that cannot be learned), or validation
      *     labels none of which names a training class
      */
-    public static ImageNetLayout read(Path root, int maxClasses, java.util.function.Consumer<String> reporter) {
+    public static ImageNetLayout read(Path root, int maxClasses, Consumer<String> reporter) {
         if (maxClasses < 0) {
             throw new IllegalArgumentException("maxClasses must be >= 0: " + maxClasses);
         }

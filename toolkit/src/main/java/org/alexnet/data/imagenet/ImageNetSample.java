@@ -1,6 +1,7 @@
 package org.alexnet.data.imagenet;
 
 import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -130,7 +132,7 @@ public final class ImageNetSample {
         ImageIO.write(photo(train.getImage(index[0][2]), random), "png", png);
         Files.write(dir.resolve("odd_png_in_disguise.JPEG"), png.toByteArray());
         byte[] full = jpeg(photo(train.getImage(index[0][3]), random), 0.9f);
-        Files.write(dir.resolve("broken_truncated.JPEG"), java.util.Arrays.copyOf(full, full.length / 2));
+        Files.write(dir.resolve("broken_truncated.JPEG"), Arrays.copyOf(full, full.length / 2));
         Files.write(dir.resolve("broken_empty.JPEG"), new byte[0]);
         Files.writeString(dir.resolve("broken_not_an_image.JPEG"), "this is not an image\n");
     }
@@ -146,7 +148,7 @@ public final class ImageNetSample {
         FashionMnist data = b.build();
         try {
             data.prepare();
-        } catch (ai.djl.translate.TranslateException e) {
+        } catch (TranslateException e) {
             throw new IOException("cannot read Fashion-MNIST: " + e.getMessage(), e);
         }
         return data;

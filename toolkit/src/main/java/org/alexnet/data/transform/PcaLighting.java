@@ -1,5 +1,6 @@
 package org.alexnet.data.transform;
 
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -107,7 +108,7 @@ public final class PcaLighting implements ImageTransform {
     @Override
     public String toString() {
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "PcaLighting(std %.2f, eigenvalues %.4f %.4f %.4f)",
                 std,
                 eigenvalues[0],

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -151,7 +152,7 @@ class ImageDecoderTest {
         for (Jpeg decoder : turboInstalled() ? Jpeg.values() : new Jpeg[] {Jpeg.IMAGEIO}) {
             UnreadableImageException e = assertThrows(
                     UnreadableImageException.class,
-                    () -> ImageDecoder.decode(java.util.Arrays.copyOf(jpeg, jpeg.length / 2), "half.JPEG", decoder));
+                    () -> ImageDecoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2), "half.JPEG", decoder));
             assertTrue(e.getMessage().startsWith("half.JPEG"), e.getMessage());
             e = assertThrows(UnreadableImageException.class, () -> ImageDecoder.decode(cut, "cut.JPEG", decoder));
             assertTrue(e.getMessage().startsWith("cut.JPEG is damaged"), e.getMessage());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.alexnet.data.DatasetException;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,7 +110,7 @@ class ImageNetLayoutTest {
         assertEquals(2, l.getClassCount());
         assertEquals(10, l.getTrainFiles().size());
         assertEquals(6, l.getValidationFiles().size());
-        assertTrue(java.util.Arrays.stream(l.getValidationLabels()).allMatch(v -> v < 2));
+        assertTrue(Arrays.stream(l.getValidationLabels()).allMatch(v -> v < 2));
     }
 
     @Test
@@ -160,7 +161,7 @@ class ImageNetLayoutTest {
         for (String v : List.of("v1", "v2", "v3")) {
             Files.write(root.resolve("val").resolve(v + ".JPEG"), new byte[] {1});
         }
-        List<String> notes = new java.util.ArrayList<>();
+        List<String> notes = new ArrayList<>();
         ImageNetLayout l = ImageNetLayout.read(root, 0, notes::add);
         assertEquals(1, l.getValidationFiles().size());
         assertEquals(

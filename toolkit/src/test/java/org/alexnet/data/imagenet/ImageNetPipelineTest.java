@@ -10,10 +10,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.alexnet.data.DatasetException;
@@ -102,7 +104,7 @@ class ImageNetPipelineTest {
                 .apply(FloatImage.of(ImageDecoder.read(ten.getFile(2), jpeg)), null);
         List<FloatImage> crops = new TenCrop(48).crops(centred);
         for (int k = 0; k < 10; k++) {
-            float[] part = java.util.Arrays.copyOfRange(fused, k * 3 * 48 * 48, (k + 1) * 3 * 48 * 48);
+            float[] part = Arrays.copyOfRange(fused, k * 3 * 48 * 48, (k + 1) * 3 * 48 * 48);
             assertArrayEquals(crops.get(k).data(), part, 0f, "crop " + k);
         }
     }
@@ -130,7 +132,7 @@ class ImageNetPipelineTest {
                     continue;
                 }
                 turbo.write(i, 1, a, 0);
-                java.awt.image.BufferedImage img = ImageDecoder.read(turbo.getFile(i), ImageDecoder.Jpeg.IMAGEIO);
+                BufferedImage img = ImageDecoder.read(turbo.getFile(i), ImageDecoder.Jpeg.IMAGEIO);
                 boolean halved = Math.min(img.getWidth(), img.getHeight()) >= 2 * 64;
                 for (int k = 0; k < rows; k++) {
                     double d = Math.abs(a[k] - b[k]);
@@ -187,7 +189,7 @@ class ImageNetPipelineTest {
         assertArrayEquals(new int[] {11, 8, 8}, counts);
         // Another epoch: another order and other crops.
         float[][] next = epoch(dataset(Dataset.Usage.TRAIN, ImageNet.Mode.TRAIN, 2, 5), 3, null);
-        assertFalse(java.util.Arrays.equals(oneThread[0], next[0]));
+        assertFalse(Arrays.equals(oneThread[0], next[0]));
         three.close();
     }
 

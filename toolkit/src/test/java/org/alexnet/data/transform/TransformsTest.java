@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -146,9 +149,9 @@ class TransformsTest {
         assertArrayEquals(new int[] {256, 341}, Images.shorterSideSize(375, 500, 256));
         assertArrayEquals(new int[] {341, 256}, Images.shorterSideSize(500, 375, 256));
         float[] flat = new float[3 * 300 * 400];
-        java.util.Arrays.fill(flat, 0, 120_000, 200f);
-        java.util.Arrays.fill(flat, 120_000, 240_000, 90f);
-        java.util.Arrays.fill(flat, 240_000, 360_000, 10f);
+        Arrays.fill(flat, 0, 120_000, 200f);
+        Arrays.fill(flat, 120_000, 240_000, 90f);
+        Arrays.fill(flat, 240_000, 360_000, 10f);
         FloatImage out = new ResizeShorter(256).apply(new FloatImage(3, 300, 400, flat), null);
         assertEquals(256, out.height());
         assertEquals(341, out.width());
@@ -173,9 +176,8 @@ class TransformsTest {
     }
 
     /** A TYPE_3BYTE_BGR image of random-ish colours. */
-    static java.awt.image.BufferedImage noisy(int h, int w) {
-        java.awt.image.BufferedImage img =
-                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    static BufferedImage noisy(int h, int w) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         Random r = new Random(h * 31L + w);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -188,7 +190,7 @@ class TransformsTest {
     @Test
     void centredResizeMatchesResizeThenCrop() {
         for (int[] size : new int[][] {{375, 500}, {500, 333}, {256, 256}, {700, 1100}, {200, 90}}) {
-            java.awt.image.BufferedImage img = noisy(size[0], size[1]);
+            BufferedImage img = noisy(size[0], size[1]);
             FloatImage full = FloatImage.of(Images.resizeShorterSide(img, 256));
             int[] o = CenterCrop.offset(full.height(), full.width(), 256);
             FloatImage expected = full.crop(o[0], o[1], 256, 256);
@@ -210,8 +212,8 @@ class TransformsTest {
         // places samples in 32-bit fixed point). Measured: at most 1 level; on 0.3 % of the values
         // of photographs, and on up to 3.5 % of these noise images.
         for (int[] size : new int[][] {{375, 500}, {333, 500}, {90, 200}, {1100, 700}}) {
-            java.awt.image.BufferedImage img = noisy(size[0], size[1]);
-            java.awt.image.BufferedImage current = img;
+            BufferedImage img = noisy(size[0], size[1]);
+            BufferedImage current = img;
             int[] target = Images.shorterSideSize(size[0], size[1], 256);
             while (current.getHeight() >= 2 * target[0] && current.getWidth() >= 2 * target[1]) {
                 current = java2d(current, current.getHeight() / 2, current.getWidth() / 2);
@@ -229,12 +231,10 @@ class TransformsTest {
         }
     }
 
-    private static java.awt.image.BufferedImage java2d(java.awt.image.BufferedImage image, int h, int w) {
-        java.awt.image.BufferedImage out =
-                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    private static BufferedImage java2d(BufferedImage image, int h, int w) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         java.awt.Graphics2D g = out.createGraphics();
-        g.setRenderingHint(
-                java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(image, 0, 0, w, h, null);
         g.dispose();
         return out;
@@ -250,7 +250,7 @@ class TransformsTest {
         }
         float[] shift = {3.25f, -7.5f, 0.125f};
         for (int[] size : new int[][] {{75, 100}, {100, 61}, {40, 50}, {300, 131}}) {
-            java.awt.image.BufferedImage img = noisy(size[0], size[1]);
+            BufferedImage img = noisy(size[0], size[1]);
             CentralPatch patch = CentralPatch.of(img, 64);
             FloatImage centred = FloatImage.of(Images.resizeShorterSideCentred(img, 64, 64));
             FloatImage minusMean = new SubtractMean(mean).apply(centred, null);
@@ -269,9 +269,9 @@ class TransformsTest {
                     patch.writeCrop(crop[0], crop[1], crop[2], flip, mean, shift, 0.5f, dest, 7);
                     assertArrayEquals(
                             e,
-                            java.util.Arrays.copyOfRange(dest, 7, dest.length),
+                            Arrays.copyOfRange(dest, 7, dest.length),
                             0f,
-                            size[0] + "x" + size[1] + " crop " + java.util.Arrays.toString(crop) + " flip " + flip);
+                            size[0] + "x" + size[1] + " crop " + Arrays.toString(crop) + " flip " + flip);
                 }
             }
         }
