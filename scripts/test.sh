@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test and ends with "N passed, N failed, N skipped" over all
 # of them (exit status 1 when one failed):
-#   1. the Maven suite on both DJL engines (Surefire's reports; the toolkit and benchmarks modules);
+#   1. the formatter's check (mvn spotless:check), then the Maven suite on both DJL engines (Surefire's
+#      reports; the toolkit and benchmarks modules);
 #   2. every notebook under notebooks/ (solutions too), executed headless in smoke mode on the java
 #      kernel: a notebook fails on a cell error, a missing expected output or a kernel above 2 GB (Binder's memory);
 #   3. the executed notebooks in headless Chromium with the network off: figures drawn, images decoded
@@ -17,8 +18,17 @@ status=0
 summaries=()
 PY=/usr/bin/python3   # Debian's, with Jupyter (a pyenv python3 may come first on PATH)
 
+mkdir -p build
 if [ -z "${SKIP_MAVEN:-}" ]; then
   SKIP_JAR=1 bash scripts/setup.sh || exit 1
+  # The formatter's check (Spotless, palantir-java-format; `mvn spotless:apply` fixes it): one test.
+  if mvn -B -ntp -q spotless:check > build/test-format.log 2>&1; then
+    summaries+=("1 passed, 0 failed, 0 skipped"); echo "test: formatting: 1 passed"
+  else
+    status=1; summaries+=("0 passed, 1 failed, 0 skipped")
+    grep -m 5 -E "ERROR|violations" build/test-format.log
+    echo "test: formatting: 1 failed (run: mvn spotless:apply)"
+  fi
   rm -rf toolkit/target/surefire-reports benchmarks/target/surefire-reports
   mvn -B -ntp test || status=1
   attr() { grep -o '<testsuite [^>]*' "$1" | grep -o " $2=\"[0-9]*\"" | head -n 1 | grep -o '[0-9][0-9]*'; }
