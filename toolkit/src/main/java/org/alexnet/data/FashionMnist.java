@@ -59,7 +59,7 @@ import org.alexnet.data.transform.TenCrop;
  * the images are resized to {@link #scaledSide R·256/224} and R x R patches cut from them, as the paper
  * cut 224 from 256 - a random patch and a random mirror image per image and epoch for training, the
  * centre patch, or the ten patches (four corners, centre, their mirror images: ten consecutive rows
- * per image, whose softmax outputs {@link org.alexnet.eval.Evaluation} averages).
+ * per image, whose softmax outputs the evaluation (eval.Evaluation) averages).
  */
 public final class FashionMnist extends RandomAccessDataset {
 
