@@ -6,14 +6,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A request, from any thread, that a running training stops after the current batch and saves a
  * checkpoint that resumes exactly there (see {@link Training.Builder#optStopSignal}). One signal
- * serves one training.
+ * serves one training at a time, so a study's runs can share the command's Ctrl-C: a stop once
+ * requested stays requested, and the next training then ends before its first batch.
  */
 public final class StopSignal implements AutoCloseable {
 
     private volatile boolean requested;
     private volatile boolean running;
-    private volatile boolean used;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    // One latch per training; replaced by begin() before running is set, so the hook waits for the
+    // training it saw running.
+    private volatile CountDownLatch finished = new CountDownLatch(1);
     private Thread hook;
 
     /**
@@ -60,14 +62,14 @@ public final class StopSignal implements AutoCloseable {
      * Called by the training before its first batch.
      *
      * @throws TrainingInterruptedException when the stop was requested before the training began
-     * @throws IllegalStateException when the signal already served a training (its request and its
-     *     "finished" are for that one)
+     * @throws IllegalStateException when the signal serves another training that is still running
      */
-    void begin() {
-        if (used) {
-            throw new IllegalStateException("this StopSignal already served a training: give each fit() a new one");
+    synchronized void begin() {
+        if (running) {
+            throw new IllegalStateException(
+                    "this StopSignal serves a training that is still running: give each" + " concurrent fit() its own");
         }
-        used = true;
+        finished = new CountDownLatch(1);
         running = true;
         if (requested) {
             finish();
@@ -76,7 +78,7 @@ public final class StopSignal implements AutoCloseable {
     }
 
     /** Called by the training when it has returned or thrown. */
-    void finish() {
+    synchronized void finish() {
         running = false;
         finished.countDown();
     }
