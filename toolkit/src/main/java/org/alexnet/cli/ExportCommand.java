@@ -2,7 +2,6 @@ package org.alexnet.cli;
 
 import ai.djl.engine.Engine;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.alexnet.predict.Export;
 import org.alexnet.predict.TrainedModel;
@@ -27,18 +26,11 @@ final class ExportCommand extends Subcommand {
             description = "a checkpoint, a run folder (its best, else last checkpoint) or torchvision weights as .npz")
     Path model;
 
-    @Option(
-            names = "--output",
-            paramLabel = "DIR",
-            required = true,
-            description = "the folder to write (its model files are replaced)")
-    Path output;
+    @Mixin
+    ModelFolderOption output;
 
-    @Option(
-            names = "--statistics",
-            paramLabel = "FILE",
-            description = "ImageNet checkpoints whose run used --statistics: the mean-image file it used")
-    Path statistics;
+    @Mixin
+    StatisticsOption statistics;
 
     @Mixin
     EngineOptions engine;
@@ -49,17 +41,11 @@ final class ExportCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        refuseFile(output);
+        Path folder = output.checked();
         Engine e = engine.select();
-        try (TrainedModel m = TrainedModel.open(model, statistics, e.getEngineName())) {
-            out.println("wrote " + Export.run(m, output));
+        try (TrainedModel m = TrainedModel.open(model, statistics.file, e.getEngineName())) {
+            out.println("wrote " + Export.run(m, folder));
         }
         return 0;
-    }
-
-    static void refuseFile(Path output) {
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new UsageException(output + " is a file, not a folder: choose another --output");
-        }
     }
 }

@@ -21,12 +21,8 @@ final class ImportTorchvisionCommand extends Subcommand {
     @Option(names = "--weights", paramLabel = "FILE", required = true, description = "the converted weights (.npz)")
     Path weights;
 
-    @Option(
-            names = "--output",
-            paramLabel = "DIR",
-            required = true,
-            description = "the folder to write (its model files are replaced)")
-    Path output;
+    @Mixin
+    ModelFolderOption output;
 
     @Mixin
     EngineOptions engine;
@@ -37,9 +33,9 @@ final class ImportTorchvisionCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        ExportCommand.refuseFile(output);
+        Path folder = output.checked();
         Engine e = engine.select();
-        out.println("wrote " + TorchvisionImport.run(weights, output, e.getEngineName()));
+        out.println("wrote " + TorchvisionImport.run(weights, folder, e.getEngineName()));
         return 0;
     }
 }

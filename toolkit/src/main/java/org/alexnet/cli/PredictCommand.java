@@ -59,11 +59,8 @@ final class PredictCommand extends Subcommand {
             description = "also write the table as CSV: image,rank,class,name,probability,error")
     Path csv;
 
-    @Option(
-            names = "--statistics",
-            paramLabel = "FILE",
-            description = "ImageNet checkpoints whose run used --statistics: the mean-image file it used")
-    Path statistics;
+    @Mixin
+    StatisticsOption statistics;
 
     @Mixin
     EngineOptions engine;
@@ -79,7 +76,7 @@ final class PredictCommand extends Subcommand {
         PredictionTable table = Predict.run(Predict.options(model, images)
                 .optTenCrop(tenCrop)
                 .optTop(top)
-                .optStatistics(statistics)
+                .optStatistics(statistics.file)
                 .optEngine(e.getEngineName())
                 .optProgress(line -> {
                     if (console) {
