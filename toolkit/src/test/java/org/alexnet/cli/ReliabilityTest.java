@@ -162,6 +162,13 @@ class ReliabilityTest {
                 MainTest.run("sample", "--output", file.toString()),
                 2,
                 file + " is a file, not a folder: choose another --output");
+        for (String command : new String[] {"export", "import-torchvision"}) {
+            String input = command.equals("export") ? "--model" : "--weights";
+            assertError(
+                    MainTest.run(command, input, dir.resolve("missing").toString(), "--output", file.toString()),
+                    2,
+                    file + " is a file, not a folder: choose another --output");
+        }
         assertEquals("x", Files.readString(file));
     }
 
