@@ -30,6 +30,7 @@ import org.alexnet.train.Recipe;
 import org.alexnet.train.RunState;
 import org.alexnet.train.StopSignal;
 import org.alexnet.train.Training;
+import org.alexnet.train.TrainingData;
 
 /**
  * The command line's calls into {@code org.alexnet.train}, one method per action (preset lookup,
@@ -98,17 +99,16 @@ final class Runs {
             PrintStream out)
             throws IOException, TranslateException {
         try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
-            History history = Training.builder()
-                    .setModel(model, spec)
-                    .setData(new FashionMnistData(dataDir).withAugmentation(augment))
-                    .setRecipe(recipe)
-                    .optDevices(engine.devices())
-                    .optOutputDir(output)
-                    .optResume(resume)
-                    .addListener(new ConsoleProgress(out, System.console() != null))
-                    .optStopSignal(stop)
-                    .build()
-                    .fit();
+            History history = fit(
+                    model,
+                    spec,
+                    new FashionMnistData(dataDir).withAugmentation(augment),
+                    recipe,
+                    engine,
+                    output,
+                    resume,
+                    stop,
+                    out);
             var last = history.last();
             out.printf(
                     Locale.ROOT,
@@ -119,6 +119,31 @@ final class Runs {
                     last.trainLoss(),
                     output);
         }
+    }
+
+    /** Trains (or resumes) {@code model} on {@code data} with the console progress bar: both datasets' run. */
+    private static History fit(
+            Model model,
+            ModelSpec spec,
+            TrainingData data,
+            Recipe recipe,
+            EngineOptions.Selection engine,
+            Path output,
+            boolean resume,
+            StopSignal stop,
+            PrintStream out)
+            throws IOException, TranslateException {
+        return Training.builder()
+                .setModel(model, spec)
+                .setData(data)
+                .setRecipe(recipe)
+                .optDevices(engine.devices())
+                .optOutputDir(output)
+                .optResume(resume)
+                .addListener(new ConsoleProgress(out, System.console() != null))
+                .optStopSignal(stop)
+                .build()
+                .fit();
     }
 
     /** What an ImageNet run needs besides model, recipe and devices. */
@@ -156,17 +181,7 @@ final class Runs {
         ImageNetData run = b.build();
         out.println(s.layout());
         try (Model model = Training.newModel(spec, engine.engine().getEngineName(), engine.devices()[0])) {
-            History history = Training.builder()
-                    .setModel(model, spec)
-                    .setData(run)
-                    .setRecipe(recipe)
-                    .optDevices(engine.devices())
-                    .optOutputDir(output)
-                    .optResume(resume)
-                    .addListener(new ConsoleProgress(out, System.console() != null))
-                    .optStopSignal(stop)
-                    .build()
-                    .fit();
+            History history = fit(model, spec, run, recipe, engine, output, resume, stop, out);
             var last = history.last();
             out.printf(
                     Locale.ROOT,
