@@ -86,7 +86,7 @@ final class ExperimentCommand extends Subcommand {
         private static final long serialVersionUID = 1L;
 
         Presets() {
-            super(List.of(Preset.ABLATION_WORKSHOP.id(), Preset.ABLATION_SMOKE.id()));
+            super(List.of(Preset.ABLATION_WORKSHOP.id(), Preset.ABLATION_LIVE.id(), Preset.ABLATION_SMOKE.id()));
         }
     }
 

@@ -44,7 +44,7 @@ final class Runs {
     /** The Fashion-MNIST presets by their command-line names, in the order help lists them. */
     static Map<String, Recipe> presets() {
         Map<String, Recipe> presets = new LinkedHashMap<>();
-        for (Preset p : List.of(Preset.WORKSHOP, Preset.D2L, Preset.PAPER, Preset.SMOKE)) {
+        for (Preset p : List.of(Preset.WORKSHOP, Preset.D2L_96, Preset.D2L, Preset.PAPER, Preset.SMOKE)) {
             presets.put(p.id(), p.recipe());
         }
         return presets;

@@ -91,6 +91,12 @@ public enum NotebookMode {
         return this == SMOKE ? smoke : this == WORKSHOP ? workshop : full;
     }
 
+    /** Notebook 06's live ablation study: {@link Preset#ABLATION_SMOKE}, {@link Preset#ABLATION_LIVE} or {@link Preset#ABLATION_WORKSHOP}. */
+    public Recipe ablationRecipe() {
+        return pick(Preset.ABLATION_SMOKE, Preset.ABLATION_LIVE, Preset.ABLATION_WORKSHOP)
+                .recipe();
+    }
+
     /** Test images for the final evaluation (notebook 03): all 10,000 except in SMOKE mode, {@link Preset#SMOKE}'s (0 = all). */
     public int evaluationImages() {
         return this == SMOKE ? Preset.SMOKE.recipe().getTestSubset() : 0;

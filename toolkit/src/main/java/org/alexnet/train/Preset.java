@@ -22,6 +22,10 @@ public enum Preset {
             "Dive into Deep Learning's Fashion-MNIST setting (224 px, all images, 10 epochs) with the paper's"
                     + " optimiser; the default with a GPU and the notebooks' FULL mode",
             () -> PAPER.recipe().toBuilder().epochs(10).patience(1).build()),
+    D2L_96(
+            "D2L at 96 px for 5 epochs: above 0.90 Fashion-MNIST test accuracy in about 36 minutes on 2 CPU"
+                    + " cores (measured 0.9034, docs/experiments.md); the plateau drops come after epoch 5",
+            () -> D2L.recipe().toBuilder().resolution(96).epochs(5).build()),
     WORKSHOP(
             "D2L cut to a few minutes on 1-2 CPU cores: 96 px (AlexNet's geometry needs 67), a class-balanced"
                     + " 10,000/2,000-image subset, 3 epochs; the default without a GPU",
@@ -100,6 +104,16 @@ public enum Preset {
                     + " fall on different epochs in different arms)",
             () -> WORKSHOP.recipe().toBuilder()
                     .schedule(Recipe.Schedule.CONSTANT)
+                    .build()),
+    ABLATION_LIVE(
+            "notebook 06's live study (two arms, three seeds) in about two minutes on 2 CPU cores: 72 px,"
+                    + " 1,500/500 images, batch 64, 2 epochs, constant lr",
+            () -> ABLATION_WORKSHOP.recipe().toBuilder()
+                    .resolution(72)
+                    .trainSubset(1_500)
+                    .testSubset(500)
+                    .batchSize(64)
+                    .epochs(2)
                     .build()),
     ABLATION_SMOKE(
             "the ablation study's tests and a first look in seconds: 72 px, 200/100 images, batch 50,"

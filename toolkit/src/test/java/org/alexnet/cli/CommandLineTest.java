@@ -50,10 +50,11 @@ class CommandLineTest {
         return v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v.toString();
     }
 
-    /** "workshop 3, d2l 10, paper 90, smoke 1", or "3" when all presets agree, computed here from Recipe. */
+    /** "workshop 3, d2l-96 5, d2l 10, paper 90, smoke 1", or "3" when all presets agree, computed here from Recipe. */
     private static String perPreset(Function<Recipe, Object> value) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("workshop", plain(value.apply(Preset.WORKSHOP.recipe())));
+        v.put("d2l-96", plain(value.apply(Preset.D2L_96.recipe())));
         v.put("d2l", plain(value.apply(Preset.D2L.recipe())));
         v.put("paper", plain(value.apply(Preset.PAPER.recipe())));
         v.put("smoke", plain(value.apply(Preset.SMOKE.recipe())));
@@ -102,7 +103,7 @@ class CommandLineTest {
                 entry(help, "--dropout"));
         assertTrue(
                 entry(help, "--preset")
-                        .contains("workshop, d2l, paper, smoke (default: workshop on the CPU, d2l with a GPU)"),
+                        .contains("workshop, d2l-96, d2l, paper, smoke (default: workshop on the CPU, d2l with a GPU)"),
                 entry(help, "--preset"));
         assertTrue(entry(help, "--statistics-images").contains("(default 10000)"), entry(help, "--statistics-images"));
     }

@@ -68,6 +68,19 @@ class NotebookModeTest {
             assertTrue(a.getTrainSubset() % 10 == 0 && m.retrievalImages() % 10 == 0, "class-balanced subsets");
         }
         assertTrue(NotebookMode.SMOKE.retrievalImages() < NotebookMode.WORKSHOP.retrievalImages());
+
+        // Notebook 06's live study: every arm at one constant rate; FULL is the committed study's budget.
+        assertEquals(Preset.ABLATION_WORKSHOP.recipe(), NotebookMode.FULL.ablationRecipe());
+        Recipe live = NotebookMode.WORKSHOP.ablationRecipe();
+        assertEquals(72, live.getResolution());
+        assertEquals(1_500, live.getTrainSubset());
+        assertEquals(2, live.getEpochs());
+        for (NotebookMode m : NotebookMode.values()) {
+            Recipe a = m.ablationRecipe();
+            assertEquals(Recipe.Schedule.CONSTANT, a.getSchedule(), m + ": a plateau drop would differ between arms");
+            assertTrue(a.getResolution() >= 67 && a.getTrainSubset() % 10 == 0, m.toString());
+        }
+        assertTrue(NotebookMode.SMOKE.ablationRecipe().getTrainSubset() < live.getTrainSubset());
     }
 
     @Test
