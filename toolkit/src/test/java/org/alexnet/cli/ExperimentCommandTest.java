@@ -27,7 +27,7 @@ class ExperimentCommandTest {
         MainTest.Result r = MainTest.run("experiment", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("one-tower-half"), r.out());
-        assertTrue(r.out().contains("ablation-workshop, ablation-smoke"), r.out());
+        assertTrue(r.out().contains("ablation-workshop, ablation-live, ablation-smoke"), r.out());
         MainTest.Result f = MainTest.run("figure1", "--help");
         assertEquals(0, f.code());
         assertTrue(f.out().contains("figure1-workshop, figure1-smoke"), f.out());
