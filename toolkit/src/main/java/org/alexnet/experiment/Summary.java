@@ -14,6 +14,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Margin;
 import tech.tablesaw.plotly.components.Marker;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
@@ -161,6 +162,7 @@ public final class Summary {
                 .xAxis(Axis.builder()
                         .title("top-1 error vs baseline, points (95% interval)")
                         .build())
+                .margin(Margin.builder().left(140).build()) // room for the longest arm name
                 .height(120 + 40 * names.length)
                 .width(760)
                 .build();
