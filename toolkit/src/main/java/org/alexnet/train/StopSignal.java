@@ -67,7 +67,7 @@ public final class StopSignal implements AutoCloseable {
     synchronized void begin() {
         if (running) {
             throw new IllegalStateException(
-                    "this StopSignal serves a training that is still running: give each" + " concurrent fit() its own");
+                    "this StopSignal serves a training that is still running: give each concurrent fit() its own");
         }
         finished = new CountDownLatch(1);
         running = true;
